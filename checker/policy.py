@@ -1,0 +1,380 @@
+"""Load and validate a policy pack: the organisation's rules as data.
+
+A pack is a folder (by default `brand_assets/`) holding:
+
+    identity.toml          [organisation] name, short forms, domains (and the visual identity)
+    policy/pack.toml       [pack], [guidelines.*], [profiles.*], [platforms.*]
+    policy/rules/*.toml    one file per category; `[rules.NAME]` becomes rule `CATEGORY.NAME`
+
+Every mistake raises `PolicyError` naming the file, the rule and the problem.
+The rule kinds and their options are validated when the rules are compiled
+(`checker.text.rules`), which `load_policy` does eagerly so that a broken pack
+fails on load, not on the first post.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from checker.errors import PolicyError, UnknownPlatformError, UnknownProfileError
+from checker.findings import SEVERITIES, TEXT_CATEGORIES, Severity
+
+DEFAULT_PACK = Path(os.environ.get("SOCIALCHECK_BRAND_ASSETS", Path(__file__).resolve().parent.parent / "brand_assets"))
+
+RULE_FIELDS = {"kind", "severity", "message", "guideline", "examples", "description"}
+COUNTING_METHODS = ("x", "characters", "graphemes", "mastodon")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    platform: str = "generic"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule as written in a policy file (compiled later by checker.text.rules)."""
+
+    id: str
+    category: str
+    kind: str
+    severity: Severity
+    message: str
+    guideline: str
+    options: Mapping[str, Any]
+    flag_examples: tuple[Example, ...]
+    pass_examples: tuple[Example, ...]
+    file: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Guideline:
+    id: str
+    title: str
+    text: str
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    id: str
+    name: str
+    limit: int | None
+    counting: str
+    url_length: int | None = None
+    hashtag_limit: int | None = None
+    hashtag_advice: int | None = None
+    mention_limit: int | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    id: str
+    description: str
+    extends: str | None
+    severity: Mapping[str, Severity]
+    disabled: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    name: str
+    short_forms: tuple[str, ...]
+    domains: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Policy:
+    """A validated policy pack."""
+
+    name: str
+    root: Path
+    organisation: Organisation
+    default_profile: str
+    guidelines: Mapping[str, Guideline]
+    profiles: Mapping[str, Profile]
+    platforms: Mapping[str, Platform]
+    rules: Mapping[str, Rule]
+    identity: Mapping[str, Any] = field(default_factory=dict)
+
+    def platform(self, platform_id: str) -> Platform:
+        try:
+            return self.platforms[platform_id]
+        except (KeyError, TypeError):
+            raise UnknownPlatformError(str(platform_id), self.platforms) from None
+
+    def profile(self, profile_id: str | None) -> Profile:
+        key = self.default_profile if profile_id is None else profile_id
+        try:
+            return self.profiles[key]
+        except (KeyError, TypeError):
+            raise UnknownProfileError(str(key), self.profiles) from None
+
+    def active_rules(self, profile_id: str | None) -> list[Rule]:
+        """The rules a profile runs, with its severities applied (bases first, then overrides)."""
+        chain: list[Profile] = []
+        profile: Profile | None = self.profile(profile_id)
+        while profile is not None:
+            chain.append(profile)
+            profile = self.profiles[profile.extends] if profile.extends else None
+        disabled: set[str] = set()
+        severity: dict[str, Severity] = {}
+        for link in reversed(chain):
+            disabled |= link.disabled
+            severity.update(link.severity)
+        active = []
+        for rule in self.rules.values():
+            if _matches_any(rule.id, disabled):
+                continue
+            override = next((severity[key] for key in _prefixes(rule.id) if key in severity), None)
+            active.append(_replace_severity(rule, override) if override else rule)
+        return active
+
+    def guideline_title(self, guideline_id: str) -> str:
+        guideline = self.guidelines.get(guideline_id)
+        return guideline.title if guideline else ""
+
+
+def _prefixes(rule_id: str) -> list[str]:
+    """`tone.shouting` is configured by `tone.shouting`, then `tone`: most specific first."""
+    parts = rule_id.split(".")
+    return [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+def _matches_any(rule_id: str, keys: set[str]) -> bool:
+    return any(prefix in keys for prefix in _prefixes(rule_id))
+
+
+def _replace_severity(rule: Rule, severity: Severity) -> Rule:
+    from dataclasses import replace
+
+    return replace(rule, severity=severity)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise PolicyError(str(path), None, "file not found") from None
+    except tomllib.TOMLDecodeError as error:
+        raise PolicyError(str(path), None, f"not valid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise PolicyError(str(path), None, "not UTF-8 text") from None
+
+
+class _Fields:
+    """Typed access to one TOML table, raising PolicyError with the file and rule."""
+
+    def __init__(self, table: Any, file: Path, rule: str | None, where: str = "") -> None:
+        if not isinstance(table, dict):
+            raise PolicyError(str(file), rule, f"{where or 'entry'} must be a table")
+        self.table, self.file, self.rule = table, file, rule
+
+    def fail(self, problem: str) -> PolicyError:
+        return PolicyError(str(self.file), self.rule, problem)
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., *, name: str | None = None) -> Any:
+        if key not in self.table:
+            if default is ...:
+                raise self.fail(f"missing required field {name or key!r}")
+            return default
+        value = self.table[key]
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+            wanted = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise self.fail(f"field {name or key!r} must be {wanted}, not {type(value).__name__}")
+        return value
+
+    def strings(self, key: str, default: Any = ()) -> tuple[str, ...]:
+        values = self.get(key, list, list(default))
+        if not all(isinstance(v, str) for v in values):
+            raise self.fail(f"field {key!r} must be a list of strings")
+        return tuple(values)
+
+
+def _severity(fields: _Fields, value: Any, what: str) -> Severity:
+    if value not in SEVERITIES:
+        raise fields.fail(f"{what} must be one of {', '.join(SEVERITIES)}, not {value!r}")
+    return value
+
+
+def _examples(fields: _Fields, key: str) -> tuple[Example, ...]:
+    examples = []
+    for item in fields.get("examples", dict, {}).get(key, []):
+        if isinstance(item, str):
+            examples.append(Example(item))
+        elif isinstance(item, dict) and isinstance(item.get("text"), str):
+            examples.append(Example(item["text"], str(item.get("platform", "generic"))))
+        else:
+            raise fields.fail(f"examples.{key} entries must be strings or tables with 'text'")
+    return tuple(examples)
+
+
+def _load_rules(path: Path, category: str, guidelines: Mapping[str, Guideline]) -> dict[str, Rule]:
+    data = _read_toml(path)
+    unknown = set(data) - {"rules"}
+    if unknown:
+        raise PolicyError(str(path), None, f"unexpected top-level keys {sorted(unknown)}; put rules under [rules.NAME]")
+    rules = {}
+    for name, table in data.get("rules", {}).items():
+        rule_id = f"{category}.{name}"
+        fields = _Fields(table, path, rule_id)
+        guideline = fields.get("guideline", str)
+        if guideline not in guidelines:
+            raise fields.fail(f"guideline {guideline!r} is not defined in pack.toml; defined: {', '.join(sorted(guidelines))}")
+        rule = Rule(
+            id=rule_id,
+            category=category,
+            kind=fields.get("kind", str),
+            severity=_severity(fields, fields.get("severity", str), "severity"),
+            message=fields.get("message", str),
+            guideline=guideline,
+            options=MappingProxyType({k: v for k, v in table.items() if k not in RULE_FIELDS}),
+            flag_examples=_examples(fields, "flag"),
+            pass_examples=_examples(fields, "pass"),
+            file=str(path),
+            description=fields.get("description", str, ""),
+        )
+        if not rule.flag_examples or not rule.pass_examples:
+            raise fields.fail("every rule needs examples.flag and examples.pass (at least one of each)")
+        rules[rule_id] = rule
+    return rules
+
+
+def _load_profiles(path: Path, tables: Any, rule_ids: set[str]) -> dict[str, Profile]:
+    profiles = {}
+    for name, table in _Fields(tables, path, None, "[profiles]").table.items():
+        fields = _Fields(table, path, None, f"[profiles.{name}]")
+        where = f"profile {name!r}"
+        severity = {}
+        for key, value in fields.get("severity", dict, {}).items():
+            if not any(key in _prefixes(r) for r in rule_ids):
+                raise PolicyError(str(path), key, f"{where} sets the severity of a rule that does not exist")
+            severity[key] = _severity(fields, value, f"{where}: severity of {key!r}")
+        disabled = fields.strings("disable")
+        for key in disabled:
+            if not any(key in _prefixes(r) for r in rule_ids):
+                raise PolicyError(str(path), key, f"{where} disables a rule that does not exist")
+        profiles[name] = Profile(
+            id=name,
+            description=fields.get("description", str, ""),
+            extends=fields.get("extends", str, None),
+            severity=MappingProxyType(severity),
+            disabled=frozenset(disabled),
+        )
+    for profile in profiles.values():
+        seen = {profile.id}
+        parent = profile.extends
+        while parent is not None:
+            if parent not in profiles:
+                raise PolicyError(str(path), None, f"profile {profile.id!r} extends unknown profile {parent!r}")
+            if parent in seen:
+                raise PolicyError(str(path), None, f"profile {profile.id!r} extends itself through {parent!r}")
+            seen.add(parent)
+            parent = profiles[parent].extends
+    return profiles
+
+
+def _load_platforms(path: Path, tables: Any) -> dict[str, Platform]:
+    platforms = {}
+    for name, table in _Fields(tables, path, None, "[platforms]").table.items():
+        fields = _Fields(table, path, None, f"[platforms.{name}]")
+        counting = fields.get("counting", str, "characters")
+        if counting not in COUNTING_METHODS:
+            raise fields.fail(f"platform {name!r}: counting must be one of {', '.join(COUNTING_METHODS)}")
+        optional_int = (int, type(None))
+        platforms[name] = Platform(
+            id=name,
+            name=fields.get("name", str),
+            limit=fields.get("limit", int, None),
+            counting=counting,
+            url_length=fields.get("url_length", optional_int, None),
+            hashtag_limit=fields.get("hashtag_limit", int, None),
+            hashtag_advice=fields.get("hashtag_advice", int, None),
+            mention_limit=fields.get("mention_limit", int, None),
+            source=fields.get("source", str, ""),
+        )
+    if "generic" not in platforms:
+        raise PolicyError(str(path), None, "[platforms.generic] is required (the platform with no limit)")
+    return platforms
+
+
+def _load_organisation(path: Path, identity: Mapping[str, Any]) -> Organisation:
+    fields = _Fields(identity.get("organisation"), path, None, "[organisation]")
+    return Organisation(
+        name=fields.get("name", str),
+        short_forms=fields.strings("short_forms"),
+        domains=tuple(d.lower() for d in fields.strings("domains")),
+    )
+
+
+def read_policy(root: str | os.PathLike[str] = DEFAULT_PACK) -> Policy:
+    """Read and validate the pack's files (without compiling the rules)."""
+    root = Path(root)
+    identity_path = root / "identity.toml"
+    identity = _read_toml(identity_path)
+    pack_path = root / "policy" / "pack.toml"
+    pack = _read_toml(pack_path)
+    head = _Fields(pack.get("pack"), pack_path, None, "[pack]")
+
+    guidelines = {}
+    for key, table in _Fields(pack.get("guidelines", {}), pack_path, None, "[guidelines]").table.items():
+        fields = _Fields(table, pack_path, None, f"[guidelines.{key}]")
+        guidelines[key] = Guideline(key, fields.get("title", str), fields.get("text", str), fields.get("url", str, ""))
+
+    rules: dict[str, Rule] = {}
+    rule_files = sorted((root / "policy" / "rules").glob("*.toml"))
+    if not rule_files:
+        raise PolicyError(str(root / "policy" / "rules"), None, "no rule files (*.toml) found")
+    for path in rule_files:
+        if path.stem not in TEXT_CATEGORIES:
+            raise PolicyError(str(path), None, f"file name must be a category: one of {', '.join(TEXT_CATEGORIES)}")
+        rules.update(_load_rules(path, path.stem, guidelines))
+
+    profiles = _load_profiles(pack_path, pack.get("profiles", {}), set(rules))
+    default_profile = head.get("default_profile", str)
+    if default_profile not in profiles:
+        raise PolicyError(str(pack_path), None, f"default_profile {default_profile!r} is not a profile")
+    return Policy(
+        name=head.get("name", str),
+        root=root,
+        organisation=_load_organisation(identity_path, identity),
+        default_profile=default_profile,
+        guidelines=MappingProxyType(guidelines),
+        profiles=MappingProxyType(profiles),
+        platforms=MappingProxyType(_load_platforms(pack_path, pack.get("platforms", {}))),
+        rules=MappingProxyType(rules),
+        identity=MappingProxyType(identity),
+    )
+
+
+def load_policy(root: str | os.PathLike[str] | None = None) -> Policy:
+    """Read a pack and compile every rule, so that any mistake surfaces now.
+
+    With no argument, the bundled default pack (cached: loading it twice costs nothing).
+    """
+    if root is None:
+        return _default_policy()
+    policy = read_policy(root)
+    from checker.text.engine import compile_checker
+
+    for profile in policy.profiles:
+        compile_checker(policy, profile)
+    return policy
+
+
+@lru_cache(maxsize=1)
+def _default_policy() -> Policy:
+    return load_policy(DEFAULT_PACK)
