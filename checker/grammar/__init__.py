@@ -1,0 +1,332 @@
+"""Grammar and spelling: Harper built in, LanguageTool where configured, as Findings.
+
+    from checker.grammar import check_grammar, merge, engine_states, start_engines
+
+    start_engines(policy)                     # at server start: builds off the request path
+    findings = check_grammar(text, policy)    # categories "grammar" and "spelling"
+    findings = merge(rule_findings, findings) # drops engine matches our own rules already made
+    engine_states()                           # {"harper": {"state": ..., "reason": ...}, "languagetool": {...}}
+
+Offsets are Python `str` indices. Text is checked on this machine (Harper) and
+is sent nowhere else except to a LanguageTool URL that the user configured.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from checker.findings import SEVERITIES, Finding, Severity
+from checker.grammar.cache import LruCache, paragraphs
+from checker.grammar.config import GrammarConfig, read_config
+from checker.grammar.harper_engine import EngineMatch, HarperEngine
+from checker.grammar.languagetool_engine import LanguageToolEngine, is_configured
+from checker.grammar.social import hashtag_words, inside_any, looks_like_proper_name, social_tokens
+
+__all__ = [
+    "GrammarConfig",
+    "check_grammar",
+    "engine_states",
+    "merge",
+    "read_config",
+    "shutdown_engines",
+    "start_engines",
+]
+
+ENV_KEYS = ("SOCIALCHECK_GRAMMAR", "SOCIALCHECK_LT_URL", "SOCIALCHECK_LT_JAR_DIR", "LTP_JAR_DIR_PATH",
+            "SOCIALCHECK_LT_START_TIMEOUT")
+# Policy categories whose findings are about the words in their span: an engine match
+# inside one says the same thing again (brand.spelling "analyzed" and Harper's spelling).
+WORD_LEVEL_CATEGORIES = frozenset({"brand", "tone", "offensive", "inclusive", "accessibility", "privacy"})
+PHRASE_LENGTH = 40  # a policy finding longer than this is about a sentence, not a word
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Which engines run for one configuration."""
+
+    harper: bool
+    languagetool: bool
+    harper_stands_in: bool  # Harper runs only while LanguageTool is not ready
+
+
+class Engines:
+    """The engines of one configuration, with their paragraph caches."""
+
+    def __init__(self, config: GrammarConfig) -> None:
+        self.config = config
+        self.harper = HarperEngine(config)
+        self.languagetool = LanguageToolEngine(config)
+        choice = config.engines
+        lt_wanted = choice in ("languagetool", "both") or (choice is None and is_configured(config))
+        self.plan = _Plan(
+            harper=choice in ("harper", "both", None) and config.harper_dialect is not None,
+            languagetool=lt_wanted,
+            harper_stands_in=choice == "languagetool" and config.harper_dialect is not None,
+        )
+        if choice == "off":
+            self.harper.status.set("off", "grammar checking is switched off")
+            self.languagetool.status.set("off", "grammar checking is switched off")
+        else:
+            if not (self.plan.harper or self.plan.harper_stands_in):
+                why = "not chosen" if config.harper_dialect else f"Harper does not check {config.language}"
+                self.harper.status.set("off", why)
+            if not lt_wanted:
+                self.languagetool.status.set(
+                    "off", "not configured: set SOCIALCHECK_LT_URL, or install LanguageTool locally"
+                )
+        self._caches = {
+            "harper": LruCache[list[EngineMatch]](config.cache_paragraphs),
+            "languagetool": LruCache[list[EngineMatch]](config.cache_paragraphs),
+            "hashtags": LruCache[list[EngineMatch]](config.cache_paragraphs),
+        }
+
+    def start(self, *, background: bool) -> None:
+        if self.plan.languagetool:
+            self.languagetool.start(background=True)  # Java never blocks start-up for long
+        if self.plan.harper or self.plan.harper_stands_in:
+            self.harper.start(background=background)
+        if self.plan.languagetool and not background:
+            self.languagetool.start(background=False)
+
+    def states(self) -> dict[str, dict[str, str]]:
+        if self.plan.languagetool:
+            self.languagetool.ensure_ready()  # refreshes a start that timed out
+        states = {"harper": self.harper.status.as_dict(), "languagetool": self.languagetool.status.as_dict()}
+        if self.plan.harper_stands_in and not self._languagetool_ready():
+            states["harper"]["reason"] += "; standing in for LanguageTool"
+        return states
+
+    def _languagetool_ready(self) -> bool:
+        return self.plan.languagetool and self.languagetool.status.state == "ready"
+
+    def matches(self, text: str) -> list[EngineMatch]:
+        """Every engine's matches for the text, offsets into the whole text."""
+        found: list[EngineMatch] = []
+        parts = list(paragraphs(text))
+        use_lt = self.plan.languagetool and self.languagetool.ensure_ready()
+        if use_lt:
+            try:
+                for offset, paragraph in parts:
+                    lt = self._caches["languagetool"].get_or_compute(paragraph, lambda p=paragraph: self._lt(p))
+                    found.extend(_shift(m, offset) for m in lt)
+            except _NotCached:  # it stopped answering: this post goes without it
+                found, use_lt = [], False
+        use_harper = (self.plan.harper or (self.plan.harper_stands_in and not use_lt)) and self.harper.ensure_ready()
+        if use_harper:
+            for offset, paragraph in parts:
+                harper = self._caches["harper"].get_or_compute(paragraph, lambda p=paragraph: self.harper.lint(p))
+                found.extend(_shift(m, offset) for m in harper)
+            found.extend(self._hashtag_matches(text))
+        return found
+
+    def _lt(self, paragraph: str) -> list[EngineMatch]:
+        matches = self.languagetool.lint(paragraph)
+        if matches is None:
+            raise _NotCached
+        return matches
+
+    def _hashtag_matches(self, text: str) -> list[EngineMatch]:
+        """Spelling inside CamelCase hashtags: #ResearchExcelence."""
+        found = []
+        for token in social_tokens(text):
+            words = hashtag_words(token)
+            if not words:
+                continue
+            joined = " ".join(word for _, word in words)
+            lints = self._caches["hashtags"].get_or_compute(joined, lambda j=joined: self.harper.lint(j))
+            starts, position = [], 0
+            for _, word in words:
+                starts.append(position)
+                position += len(word) + 1
+            for lint in lints:
+                if lint.category != "spelling":
+                    continue
+                for (at, word), begin in zip(words, starts):
+                    if begin <= lint.start and lint.end <= begin + len(word):
+                        shift = at - begin
+                        found.append(
+                            EngineMatch(lint.engine, lint.rule, "spelling", lint.start + shift, lint.end + shift,
+                                        f"{lint.message} (in the hashtag {token.text})", lint.suggestions,
+                                        in_hashtag=True)
+                        )
+                        break
+        return found
+
+
+class _NotCached(Exception):
+    """LanguageTool did not answer: nothing to cache, nothing to report."""
+
+
+def _shift(match: EngineMatch, offset: int) -> EngineMatch:
+    if not offset:
+        return match
+    return EngineMatch(match.engine, match.rule, match.category, match.start + offset, match.end + offset,
+                       match.message, match.suggestions, match.case_only, match.in_hashtag)
+
+
+# --- the registry: one set of engines per configuration, per process -----------------------
+
+_registry_lock = threading.Lock()
+_engines: dict[GrammarConfig, Engines] = {}
+_configs: dict[tuple[int, tuple[str, ...]], tuple[Any, GrammarConfig]] = {}
+_current: Engines | None = None
+
+
+def _config_for(policy: Any) -> GrammarConfig:
+    env = tuple(os.environ.get(key, "") for key in ENV_KEYS)
+    key = (id(policy), env)
+    cached = _configs.get(key)
+    if cached is not None and cached[0] is policy:
+        return cached[1]
+    config = read_config(policy)
+    with _registry_lock:
+        if len(_configs) > 16:
+            _configs.clear()
+        _configs[key] = (policy, config)  # keeps the policy alive, so its id is not reused
+    return config
+
+
+def _engines_for(config: GrammarConfig) -> Engines:
+    global _current
+    with _registry_lock:
+        engines = _engines.get(config)
+        if engines is None:
+            engines = _engines[config] = Engines(config)
+        _current = engines
+        return engines
+
+
+def _default_policy() -> Any:
+    from checker.policy import load_policy
+
+    return load_policy()
+
+
+# --- the public API ------------------------------------------------------------------------
+
+
+def start_engines(policy: Any = None, *, background: bool = True) -> dict[str, dict[str, str]]:
+    """Build the configured engines now, off the request path when `background`.
+
+    Until an engine is ready, `check_grammar` answers without it and its state says "starting".
+    Raises PolicyError if the pack's [grammar] table or the environment is wrong.
+    """
+    engines = _engines_for(_config_for(policy if policy is not None else _default_policy()))
+    engines.start(background=background)
+    return engines.states()
+
+
+def engine_states() -> dict[str, dict[str, str]]:
+    """Each engine's state ("ready", "starting", "unavailable", "off") and why, for /v1/health."""
+    engines = _current
+    if engines is None:
+        return {
+            "harper": {"state": "starting", "reason": "not started yet: builds on first check"},
+            "languagetool": {"state": "starting", "reason": "not started yet"},
+        }
+    return engines.states()
+
+
+def shutdown_engines() -> None:
+    """Stop every LanguageTool this process started and forget all engines."""
+    global _current
+    with _registry_lock:
+        engines, _current = list(_engines.values()), None
+        _engines.clear()
+        _configs.clear()
+    for each in engines:
+        each.languagetool.close()
+
+
+def check_grammar(text: str, policy: Any) -> list[Finding]:
+    """Grammar and spelling findings for `text` from the configured engines.
+
+    Harper is built on first use unless `start_engines` is building it in the background
+    (then its matches are left out until it is ready); LanguageTool is never waited for.
+    """
+    if not isinstance(text, str):
+        from checker.errors import InputError
+
+        raise InputError(f"text must be a string, not {type(text).__name__}")
+    config = _config_for(policy)
+    if config.engines == "off" or not text.strip():
+        _engines_for(config)
+        return []
+    engines = _engines_for(config)
+    matches = engines.matches(text)
+    guideline = policy.guideline_title("quality") if hasattr(policy, "guideline_title") else ""
+    return _to_findings(text, matches, config, guideline)
+
+
+def _to_findings(text: str, matches: Iterable[EngineMatch], config: GrammarConfig, guideline: str) -> list[Finding]:
+    tokens = social_tokens(text)
+    known = {w.lower() for w in config.words}
+    findings: list[Finding] = []
+    taken: list[tuple[int, int, str]] = []
+    # LanguageTool first: where both engines flag the same span, one finding is enough.
+    for match in sorted(matches, key=lambda m: (m.engine != "languagetool", m.start, m.end)):
+        if match.start >= match.end or match.end > len(text):
+            continue
+        problem = text[match.start:match.end]
+        in_hashtag_word = match.in_hashtag
+        if not in_hashtag_word and inside_any(match.start, match.end, tokens):
+            continue  # hashtags, mentions, links and addresses are not prose
+        if (match.category == "spelling" or match.case_only) and problem.lower() in known:
+            continue  # the organisation's own word
+        if any(s < match.end and match.start < e and c == match.category for s, e, c in taken):
+            continue
+        severity: Severity = config.severity
+        if (match.category == "spelling" or match.case_only) and (
+            in_hashtag_word or looks_like_proper_name(text, match.start, match.end)
+        ):
+            severity = _milder(severity, config.proper_name_severity)
+        taken.append((match.start, match.end, match.category))
+        findings.append(
+            Finding(
+                rule=f"{match.category}.{match.engine}.{match.rule}",
+                category=match.category,
+                severity=severity,
+                start=match.start,
+                end=match.end,
+                message=match.message or f"Check {problem!r}.",
+                suggestions=match.suggestions,
+                guideline=guideline,
+            )
+        )
+    return sorted(findings, key=lambda f: (f.start, f.end, f.rule))
+
+
+def _milder(a: Severity, b: Severity) -> Severity:
+    return a if SEVERITIES.index(a) >= SEVERITIES.index(b) else b
+
+
+def merge(rule_findings: list[Finding], grammar_findings: list[Finding]) -> list[Finding]:
+    """Rule findings, plus the engine findings that do not repeat one of them.
+
+    An engine finding repeats a policy finding when both cover the same span and say the
+    same thing: the same suggestion, or a word-level policy finding (brand, tone,
+    offensive, inclusive, accessibility, privacy) over the same word or phrase. Ours are
+    kept: they carry the organisation's own message and guideline.
+    """
+    kept = list(rule_findings)
+    for finding in grammar_findings:
+        if not any(_repeats(finding, rule) for rule in rule_findings):
+            kept.append(finding)
+    return kept
+
+
+def _repeats(engine: Finding, rule: Finding) -> bool:
+    overlap = min(engine.end, rule.end) - max(engine.start, rule.start)
+    if overlap <= 0:
+        return False
+    same_suggestion = bool({s.lower() for s in engine.suggestions} & {s.lower() for s in rule.suggestions})
+    union = max(engine.end, rule.end) - min(engine.start, rule.start)
+    same_span = overlap / union >= 0.5
+    within_phrase = rule.start <= engine.start and engine.end <= rule.end and rule.end - rule.start <= PHRASE_LENGTH
+    if same_suggestion and (same_span or within_phrase):
+        return True
+    return rule.category in WORD_LEVEL_CATEGORIES and (same_span or within_phrase)

@@ -1,0 +1,157 @@
+"""Harper (harper-py): offline, in-process, British English by default.
+
+Building a `harper.Linter` takes about 0.6 s (it builds the curated dictionary),
+so one is built per configuration, once, in the background or on first use.
+A `Linter` raises RuntimeError if two threads call it at once; a lint takes
+well under a millisecond, so one lock is cheaper than a linter per thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from checker.grammar.config import GrammarConfig
+
+# Harper's lint kinds that are about spelling; every other kind is grammar, style or punctuation.
+SPELLING_KINDS = frozenset({"Spelling", "Typo"})
+
+
+@dataclass(frozen=True, slots=True)
+class EngineMatch:
+    """One engine match in one paragraph (offsets are `str` indices into that paragraph)."""
+
+    engine: str
+    rule: str
+    category: str  # "grammar" or "spelling"
+    start: int
+    end: int
+    message: str
+    suggestions: tuple[str, ...]
+    case_only: bool = False  # every suggestion changes only the letters' case
+    in_hashtag: bool = False  # a word of a CamelCase hashtag, checked on its own
+
+
+class EngineStatus:
+    """A thread-safe state: off, starting, ready or unavailable, and why."""
+
+    def __init__(self, state: str, reason: str) -> None:
+        self._lock = threading.Lock()
+        self.state = state
+        self.reason = reason
+        self.since = time.monotonic()
+
+    def set(self, state: str, reason: str) -> None:
+        with self._lock:
+            self.state, self.reason, self.since = state, reason, time.monotonic()
+
+    def as_dict(self) -> dict[str, str]:
+        with self._lock:
+            return {"state": self.state, "reason": self.reason}
+
+
+def _tidy(message: str) -> str:
+    """Harper marks words with Markdown backticks; people read quotation marks."""
+    parts = message.split("`")
+    if len(parts) % 2 == 0:  # unbalanced: leave it alone
+        return message
+    return "".join(part if i % 2 == 0 else f"‘{part}’" for i, part in enumerate(parts))
+
+
+class HarperEngine:
+    name = "harper"
+
+    def __init__(self, config: GrammarConfig) -> None:
+        self.config = config
+        self.status = EngineStatus("starting", "not built yet: builds on first use")
+        self._linter = None
+        self._build_lock = threading.Lock()
+        self._lint_lock = threading.Lock()
+        self._building_in_background = False
+
+    # --- life cycle ------------------------------------------------------------------
+
+    def start(self, *, background: bool) -> None:
+        """Build the linter now, or in a daemon thread while requests are answered without it."""
+        if self._linter is not None:
+            return
+        if background:
+            with self._build_lock:
+                if self._building_in_background or self._linter is not None:
+                    return
+                self._building_in_background = True
+            self.status.set("starting", "building Harper's dictionary in the background")
+            threading.Thread(target=self._build, name="socialcheck-harper-build", daemon=True).start()
+        else:
+            self._build()
+
+    def _build(self) -> None:
+        with self._build_lock:
+            if self._linter is not None:
+                return
+            try:
+                import harper
+
+                dialect = getattr(harper.Dialect, self.config.harper_dialect or "BRITISH")
+                linter = harper.Linter(dialect)
+                settings = linter.get_lint_config()
+                for rule in self.config.harper_disabled():
+                    settings[rule] = False
+                linter.set_lint_config(settings)
+                if self.config.words:
+                    linter.import_words(list(self.config.words))
+            except Exception as error:  # noqa: BLE001 - any failure means "unavailable", never a crash
+                self.status.set("unavailable", f"Harper could not start: {type(error).__name__}: {error}")
+                return
+            finally:
+                self._building_in_background = False
+            self._linter = linter
+            dialect_name = dialect.name.title()
+            self.status.set("ready", f"{dialect_name} English, {len(self.config.words)} organisation words")
+
+    def ensure_ready(self) -> bool:
+        """Build on first use unless a background build is under way (then answer without Harper)."""
+        if self._linter is None and not self._building_in_background and self.status.state != "unavailable":
+            self._build()
+        return self._linter is not None
+
+    # --- checking --------------------------------------------------------------------
+
+    def lint(self, paragraph: str) -> list[EngineMatch]:
+        linter = self._linter
+        assert linter is not None, "call ensure_ready() first"
+        with self._lint_lock:
+            organised = linter.organized_lints(paragraph, language="plaintext")
+        matches = []
+        for rule, lints in organised.items():
+            for lint in lints:
+                span = lint.span
+                suggestions = tuple(_replacement(lint.problem_text, s) for s in lint.suggestions)
+                matches.append(
+                    EngineMatch(
+                        engine="harper",
+                        rule=rule,
+                        category="spelling" if lint.lint_kind in SPELLING_KINDS else "grammar",
+                        start=span.start,
+                        end=span.end,
+                        message=_tidy(lint.message),
+                        suggestions=suggestions,
+                        case_only=bool(suggestions)
+                        and all(s.lower() == lint.problem_text.lower() for s in suggestions),
+                    )
+                )
+        return matches
+
+
+def _replacement(problem: str, suggestion: object) -> str:
+    """The text that replaces the span: Harper also removes and inserts after."""
+    import harper
+
+    kind = getattr(suggestion, "kind", harper.SuggestionKind.REPLACE)
+    text = getattr(suggestion, "replacement_text", "")
+    if kind == harper.SuggestionKind.REMOVE:
+        return ""
+    if kind == harper.SuggestionKind.INSERT_AFTER:
+        return problem + text
+    return text

@@ -1,0 +1,82 @@
+"""What a social media post has that prose does not: hashtags, mentions, links.
+
+Engines check prose. Hashtags, @mentions, URLs and email addresses are not
+words to spell-check; matches inside them are dropped. CamelCase hashtags are
+split into their words, which are spell-checked on their own (#ResearchExcelence).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_URL = r"(?:https?://|www\.)[^\s<>\"]+|\b[\w-]+(?:\.[\w-]+)*\.(?:ac\.uk|co\.uk|org\.uk|gov\.uk|com|org|net|edu|io|uk)(?:/[^\s<>\"]*)?"
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_MENTION = r"(?<![\w@])@[\w.]+(?:@[\w-]+(?:\.[\w-]+)+)?"  # @name, and Mastodon's @name@server
+_TAG = r"(?<![\w#&])[#$][^\W_][\w]*"  # hashtags and cashtags
+
+SOCIAL_TOKEN = re.compile(f"{_EMAIL}|{_URL}|{_MENTION}|{_TAG}", re.IGNORECASE)
+_CAMEL_PART = re.compile(r"[A-Z]{2,}(?=[A-Z][a-z]|\d|$)|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_SENTENCE_END = frozenset(".!?…\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+
+def social_tokens(text: str) -> list[Token]:
+    """Hashtags, cashtags, mentions, URLs and email addresses, in order."""
+    return [Token(m.start(), m.end(), m.group()) for m in SOCIAL_TOKEN.finditer(text)]
+
+
+def inside_any(start: int, end: int, tokens: list[Token]) -> bool:
+    """True if the span overlaps one of the tokens."""
+    return any(start < t.end and t.start < max(end, start + 1) for t in tokens)
+
+
+def hashtag_words(token: Token) -> list[tuple[int, str]] | None:
+    """The words of a CamelCase hashtag with their offsets in the post, or None.
+
+    Only hashtags with at least two capitalised parts are split: #freshersweek
+    has no visible word boundaries, and guessing them is the accessibility
+    rules' business.
+    """
+    if not token.text.startswith("#"):
+        return None
+    body = token.text[1:]
+    parts = [(m.start(), m.group()) for m in _CAMEL_PART.finditer(body)]
+    if sum(1 for _, p in parts if p[0].isupper()) < 2:
+        return None
+    return [(token.start + 1 + offset, part) for offset, part in parts if part.isalpha()]
+
+
+def at_sentence_start(text: str, start: int) -> bool:
+    """True if nothing but spaces, quotes or emoji stands between `start` and the previous sentence."""
+    index = start - 1
+    while index >= 0:
+        ch = text[index]
+        if ch in _SENTENCE_END:
+            return True
+        if ch.isalnum() or ch in ",;:-–—":
+            return False
+        index -= 1
+    return True
+
+
+def looks_like_proper_name(text: str, start: int, end: int) -> bool:
+    """A capitalised word that is not capitalised only because a sentence starts there.
+
+    Covers names (Oadby), acronyms (UCAS) and mixed case (MSc, iPhone).
+    """
+    word = text[start:end]
+    if not word or not any(ch.isalpha() for ch in word):
+        return False
+    uppers = sum(1 for ch in word if ch.isupper())
+    if uppers == 0:
+        return False
+    if uppers == 1 and word[0].isupper():
+        return not at_sentence_start(text, start)
+    return True
