@@ -1,0 +1,1 @@
+"""The /v1 routes: `meta` (health, policy, OpenAPI document) and `checks` (text, image, profile)."""

@@ -1,0 +1,75 @@
+"""POST routes that check something: text (JSON), an image and a whole profile (multipart).
+
+Offsets in every text finding are UTF-16 code units, as JavaScript counts them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+import checker
+from server.cache import cache_key
+from server.engines import Engines
+from server.errors import ApiError
+from server.offsets import findings_to_utf16
+from server.security import CACHE_HEADER, body_limit, require_json
+
+bp = Blueprint("checks", __name__)
+
+
+def _engines() -> Engines:
+    engines: Engines = current_app.extensions["socialcheck"]
+    return engines
+
+
+def _json_object() -> dict[str, Any]:
+    try:
+        payload = json.loads(request.get_data(cache=False))
+    except (ValueError, UnicodeDecodeError) as error:
+        # json's message names the line and column only, never the content.
+        detail = f": {error}" if isinstance(error, json.JSONDecodeError) else ""
+        raise ApiError(400, "bad_json", f"The body is not valid JSON{detail}.") from None
+    if not isinstance(payload, dict):
+        raise ApiError(400, "bad_json", "The body must be a JSON object such as {\"text\": \"...\", \"platform\": \"x\"}.")
+    return payload
+
+
+def _optional_string(fields: Mapping[str, Any], name: str, default: str | None) -> str | None:
+    value = fields.get(name)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise ApiError(400, "invalid_field", f"'{name}' must be a string.")
+    return value
+
+
+@bp.post("/check/text")
+def check_text() -> Response:
+    engines = _engines()
+    body_limit(engines.settings.text_body_limit)
+    require_json()
+    payload = _json_object()
+    if "text" not in payload:
+        raise ApiError(400, "missing_text", "The body must have 'text': the draft to check.")
+    text = payload["text"]
+    if not isinstance(text, str):
+        raise ApiError(400, "invalid_field", "'text' must be a string.")
+    platform = _optional_string(payload, "platform", "generic")
+    profile = _optional_string(payload, "profile", None) or None  # "" means the policy's default
+
+    states = engines.states()
+    key = cache_key(text, platform, profile, engines.readiness(states))
+    answer = engines.cache.get(key)
+    hit = answer is not None
+    if answer is None:
+        report = checker.check_text(text, platform=platform, profile=profile, policy=engines.policy)
+        answer = report.to_dict()
+        answer["findings"] = findings_to_utf16(text, answer["findings"])
+        engines.cache.put(key, answer)
+    response = jsonify({**answer, "engines": states})
+    response.headers[CACHE_HEADER] = "hit" if hit else "miss"
+    return response

@@ -1,0 +1,78 @@
+"""GET routes that describe the server: health, the policy in force, the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify
+
+from checker.findings import IMAGE_CATEGORIES, SEVERITIES, TEXT_CATEGORIES
+from checker.policy import Policy
+from server.engines import Engines
+from server.openapi import openapi_document
+from server.version import server_version
+
+bp = Blueprint("meta", __name__)
+
+
+def _engines() -> Engines:
+    engines: Engines = current_app.extensions["socialcheck"]
+    return engines
+
+
+@bp.get("/health")
+def health() -> Response:
+    engines = _engines()
+    states = engines.states()
+    return jsonify(
+        {
+            "status": engines.status(states),
+            "version": server_version(),
+            "policy": engines.policy.name,
+            "engines": states,
+            "token_required": engines.settings.require_token,
+            "cache": engines.cache.stats(),
+        }
+    )
+
+
+def policy_document(policy: Policy) -> dict[str, Any]:
+    """What the extension shows and offers: profiles, platforms, categories and the handbook's points."""
+    return {
+        "name": policy.name,
+        "organisation": {
+            "name": policy.organisation.name,
+            "short_forms": list(policy.organisation.short_forms),
+            "domains": list(policy.organisation.domains),
+        },
+        "default_profile": policy.default_profile,
+        "profiles": [
+            {"id": p.id, "description": p.description, "extends": p.extends} for p in policy.profiles.values()
+        ],
+        "platforms": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "limit": p.limit,
+                "counting": p.counting,
+                "hashtag_limit": p.hashtag_limit,
+                "mention_limit": p.mention_limit,
+            }
+            for p in policy.platforms.values()
+        ],
+        "categories": {"text": list(TEXT_CATEGORIES), "image": list(IMAGE_CATEGORIES)},
+        "severities": list(SEVERITIES),
+        "guidelines": [
+            {"id": g.id, "title": g.title, "text": g.text, "url": g.url} for g in policy.guidelines.values()
+        ],
+    }
+
+
+@bp.get("/policy")
+def policy() -> Response:
+    return jsonify(policy_document(_engines().policy))
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document())

@@ -1,0 +1,72 @@
+"""The engines one app serves with, hung on `app.extensions["socialcheck"]`.
+
+The rules engine is ready as soon as the policy has loaded. The grammar
+engines (Harper, LanguageTool) start in the background, so the server answers
+at once: until they are ready, checks answer with the rules alone and
+/v1/health says `starting`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from types import ModuleType
+from checker.policy import Policy, load_policy
+from server.cache import ResponseCache
+from server.settings import ServerSettings
+
+log = logging.getLogger(__name__)
+
+GRAMMAR_ENGINES = ("harper", "languagetool")
+
+
+def _import_grammar() -> tuple[ModuleType | None, str]:
+    try:
+        return importlib.import_module("checker.grammar"), ""
+    except ImportError as error:
+        return None, f"the grammar package could not be loaded ({error.__class__.__name__})"
+
+
+@dataclass(eq=False)
+class Engines:
+    settings: ServerSettings
+    policy: Policy
+    cache: ResponseCache
+    grammar: ModuleType | None = None
+    grammar_problem: str = ""
+
+    @classmethod
+    def start(cls, settings: ServerSettings) -> Engines:
+        policy = load_policy(settings.policy)
+        engines = cls(settings=settings, policy=policy, cache=ResponseCache(settings.cache_size))
+        if settings.grammar:
+            engines.grammar, engines.grammar_problem = _import_grammar()
+            start = getattr(engines.grammar, "start_engines", None)
+            if start is not None:
+                start(policy=policy, background=True)
+            elif not engines.grammar_problem:
+                engines.grammar, engines.grammar_problem = None, "the grammar package has no engines yet"
+        return engines
+
+    def states(self) -> dict[str, dict[str, str]]:
+        """Each engine's state (ready, starting, unavailable or off) and why."""
+        states = {"rules": {"state": "ready", "reason": f"policy {self.policy.name!r} loaded"}}
+        if not self.settings.grammar:
+            off = {"state": "off", "reason": "grammar checking is switched off in the server's settings"}
+            return states | dict.fromkeys(GRAMMAR_ENGINES, off)
+        engine_states = getattr(self.grammar, "engine_states", None)
+        if engine_states is None:
+            missing = {"state": "unavailable", "reason": self.grammar_problem or "no grammar engines"}
+            return states | dict.fromkeys(GRAMMAR_ENGINES, missing)
+        for name, state in engine_states().items():
+            states[name] = {"state": str(state.get("state", "unavailable")), "reason": str(state.get("reason", ""))}
+        return states
+
+    @staticmethod
+    def status(states: dict[str, dict[str, str]]) -> str:
+        return "starting" if any(s["state"] == "starting" for s in states.values()) else "ok"
+
+    def readiness(self, states: dict[str, dict[str, str]]) -> tuple[str, ...]:
+        """Which engines are ready: part of the cache key, so answers improve once grammar is up."""
+        return tuple(name for name, state in states.items() if state["state"] == "ready")

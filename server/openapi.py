@@ -1,0 +1,229 @@
+"""The OpenAPI 3.1 document of the /v1 API, served at GET /v1/openapi.json.
+
+Its schemas are JSON Schema 2020-12, so the tests validate real responses
+against them with jsonschema, and schema-driven testing tools can use it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from checker.findings import CATEGORIES, IMAGE_CATEGORIES, SEVERITIES, TEXT_CATEGORIES
+from server.security import CACHE_HEADER, CLIENT_HEADER
+from server.version import server_version
+
+ENGINE_STATES = ("ready", "starting", "unavailable", "off")
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(properties: dict[str, Any], *, required: list[str] | None = None, extra: bool = False) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object", "properties": properties, "required": required or list(properties)}
+    if not extra:
+        schema["additionalProperties"] = False
+    return schema
+
+
+_STRING = {"type": "string"}
+_COUNT = {"type": "integer", "minimum": 0}
+_STRINGS = {"type": "array", "items": _STRING}
+
+
+def _schemas() -> dict[str, Any]:
+    return {
+        "Error": _obj(
+            {
+                "error": _obj(
+                    {
+                        "code": {**_STRING, "description": "A stable code for programs, such as bad_json or unknown_platform."},
+                        "message": {**_STRING, "description": "What went wrong, for people."},
+                        "choices": {**_STRINGS, "description": "The valid names, for unknown_platform and unknown_profile."},
+                    },
+                    required=["code", "message"],
+                )
+            }
+        ),
+        "EngineState": _obj({"state": {"enum": list(ENGINE_STATES)}, "reason": _STRING}),
+        "Engines": {
+            "type": "object",
+            "required": ["rules", "harper", "languagetool"],
+            "additionalProperties": _ref("EngineState"),
+        },
+        "Health": _obj(
+            {
+                "status": {"enum": ["ok", "starting"], "description": "starting until every grammar engine has started or given up"},
+                "version": _STRING,
+                "policy": {**_STRING, "description": "The name of the policy pack in force."},
+                "engines": _ref("Engines"),
+                "token_required": {"type": "boolean"},
+                "cache": _obj({"entries": _COUNT, "max_entries": _COUNT, "hits": _COUNT, "misses": _COUNT}),
+            }
+        ),
+        "Policy": _obj(
+            {
+                "name": _STRING,
+                "organisation": _obj({"name": _STRING, "short_forms": _STRINGS, "domains": _STRINGS}),
+                "default_profile": _STRING,
+                "profiles": {
+                    "type": "array",
+                    "items": _obj({"id": _STRING, "description": _STRING, "extends": {"type": ["string", "null"]}}),
+                },
+                "platforms": {
+                    "type": "array",
+                    "items": _obj(
+                        {
+                            "id": _STRING,
+                            "name": _STRING,
+                            "limit": {"type": ["integer", "null"]},
+                            "counting": _STRING,
+                            "hashtag_limit": {"type": ["integer", "null"]},
+                            "mention_limit": {"type": ["integer", "null"]},
+                        }
+                    ),
+                },
+                "categories": _obj(
+                    {
+                        "text": {"type": "array", "items": {"enum": list(TEXT_CATEGORIES)}},
+                        "image": {"type": "array", "items": {"enum": list(IMAGE_CATEGORIES)}},
+                    }
+                ),
+                "severities": {"type": "array", "items": {"enum": list(SEVERITIES)}},
+                "guidelines": {
+                    "type": "array",
+                    "items": _obj({"id": _STRING, "title": _STRING, "text": _STRING, "url": _STRING}),
+                },
+            }
+        ),
+        "Finding": _obj(
+            {
+                "rule": {**_STRING, "description": "The rule's id, such as tone.shouting."},
+                "category": {"enum": list(CATEGORIES)},
+                "severity": {"enum": list(SEVERITIES)},
+                "start": {**_COUNT, "description": "Offset of the first character, in UTF-16 code units (as JavaScript counts)."},
+                "end": {**_COUNT, "description": "Offset just past the span, in UTF-16 code units."},
+                "message": _STRING,
+                "suggestions": _STRINGS,
+                "guideline": {**_STRING, "description": "The id of the handbook point the rule enforces."},
+            }
+        ),
+        "Counts": _obj({severity: _COUNT for severity in SEVERITIES}),
+        "TextCheck": _obj(
+            {
+                "text": {**_STRING, "description": "The draft, as the user typed it."},
+                "platform": {**_STRING, "default": "generic", "description": "A platform id from GET /v1/policy."},
+                "profile": {"type": ["string", "null"], "description": "A profile id from GET /v1/policy; null: the policy's default."},
+            },
+            required=["text"],
+        ),
+        "TextReport": _obj(
+            {
+                "ok": {"type": "boolean", "description": "True when nothing at error or warning level was found."},
+                "counts": _ref("Counts"),
+                "findings": {"type": "array", "items": _ref("Finding")},
+                "stats": {"type": "object", "description": "What was measured: length as the platform counts it, its limit, ..."},
+                "engines": _ref("Engines"),
+            }
+        ),
+    }
+
+
+def _error_responses(*statuses: int) -> dict[str, Any]:
+    reasons = {
+        400: "Bad request: broken JSON, a missing or wrong field, an unknown platform or profile",
+        401: "The pairing token is missing (where required) or wrong",
+        403: "Refused: a Host that is not this server, a web page's Origin, or no X-Socialcheck-Client header",
+        413: "The body or the image is larger than the server accepts",
+        415: "The wrong content type, or an image format that is not supported",
+        422: "The image cannot be checked",
+    }
+    return {
+        str(status): {"description": reasons[status], "content": {"application/json": {"schema": _ref("Error")}}}
+        for status in statuses
+    }
+
+
+def _ok(schema: str, description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+_CLIENT_PARAMETER = {
+    "name": CLIENT_HEADER,
+    "in": "header",
+    "required": True,
+    "description": "Any value. Its presence makes browsers ask the server first (a CORS preflight), which web pages fail.",
+    "schema": _STRING,
+}
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    get_errors = _error_responses(401, 403)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "socialcheck local server",
+            "version": server_version(),
+            "description": "Checks social media posts and profile images against an organisation's social media "
+            "identity. Runs on the member of staff's own machine; offsets are UTF-16 code units.",
+        },
+        "servers": [{"url": "http://127.0.0.1:8765"}],
+        "security": [{}, {"pairingToken": []}],
+        "paths": {
+            "/v1/health": {
+                "get": {
+                    "operationId": "health",
+                    "summary": "Whether the server and its engines are ready",
+                    "responses": {"200": _ok("Health", "The server's state"), **get_errors},
+                }
+            },
+            "/v1/policy": {
+                "get": {
+                    "operationId": "policy",
+                    "summary": "The policy in force: profiles, platforms, categories, guidelines",
+                    "responses": {"200": _ok("Policy", "The policy in force"), **get_errors},
+                }
+            },
+            "/v1/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document",
+                    "responses": {
+                        "200": {"description": "The OpenAPI document", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        **get_errors,
+                    },
+                }
+            },
+            "/v1/check/text": {
+                "post": {
+                    "operationId": "checkText",
+                    "summary": "Check the text of a post",
+                    "parameters": [_CLIENT_PARAMETER],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("TextCheck")}}},
+                    "responses": {
+                        "200": _ok(
+                            "TextReport",
+                            "The findings, sorted by position",
+                            {CACHE_HEADER: {"description": "hit when answered from the cache", "schema": {"enum": ["hit", "miss"]}}},
+                        ),
+                        **_error_responses(400, 401, 403, 413, 415),
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {
+                "pairingToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The pairing token shown by `socialcheck serve`; required when the server says so in /v1/health.",
+                }
+            },
+        },
+    }

@@ -1,0 +1,165 @@
+"""`socialcheck serve`: run the server with waitress (Linux, macOS and Windows alike).
+
+Binds to loopback by default. On any other address the pairing token is
+required, whatever the options say: a shared server for a department must
+not answer strangers on the network.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from server.settings import DEFAULT_PORT, LOOPBACK_HOSTS, is_loopback, normalise_host
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
+# Waitress answers bodies beyond its own limit with a plain-text 413; keep it well above the app's
+# own limits so that the app's JSON error is what clients normally see.
+WAITRESS_BODY_FACTOR = 4
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port (port 0: a free one), IPv4 or IPv6 as the host says."""
+    family, _, _, _, address = socket.getaddrinfo(normalise_host(host) or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    return socket.create_server(address[:2], family=family, backlog=128)
+
+
+def allowed_hosts(host: str, extra: Iterable[str]) -> list[str]:
+    """Host header names to answer: loopback names, plus this machine's names when bound beyond it."""
+    names = list(LOOPBACK_HOSTS) + [normalise_host(h) for h in extra]
+    if not is_loopback(host):
+        if normalise_host(host) not in WILDCARD_HOSTS:
+            names.append(normalise_host(host))
+        hostname = socket.gethostname()
+        names += [hostname.lower(), socket.getfqdn().lower()]
+        if normalise_host(host) in WILDCARD_HOSTS:
+            try:
+                names += socket.gethostbyname_ex(hostname)[2]
+            except OSError:
+                pass
+    return sorted(set(names))
+
+
+def url(host: str, port: int) -> str:
+    host = normalise_host(host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _describe(states: dict[str, dict[str, str]]) -> str:
+    parts = []
+    for name in ("harper", "languagetool"):
+        state = states.get(name, {})
+        reason = f" ({state['reason']})" if state.get("reason") and state.get("state") != "ready" else ""
+        parts.append(f"{name} {state.get('state', 'unavailable')}{reason}")
+    return "; ".join(parts)
+
+
+def _watch_grammar(app: Flask, out: TextIO, stop: threading.Event, *, every: float = 0.5, limit: float = 120.0) -> None:
+    """Print the grammar engines' state when it changes, until nothing is starting any more."""
+    engines = app.extensions["socialcheck"]
+    last = _describe(engines.states())
+    waited = 0.0
+    while not stop.wait(every) and waited < limit:
+        waited += every
+        states = engines.states()
+        now = _describe(states)
+        if now != last:
+            print(f"grammar: {now}", file=out, flush=True)
+            last = now
+        if engines.status(states) != "starting":
+            return
+
+
+def run(
+    *,
+    host: str = "127.0.0.1",
+    port: int = DEFAULT_PORT,
+    policy: str | Path | None = None,
+    token: str | None = None,
+    require_token: bool = False,
+    extension_ids: Sequence[str] = (),
+    allow_hosts: Sequence[str] = (),
+    grammar: bool = True,
+    threads: int = 8,
+    out: TextIO = sys.stdout,
+) -> int:
+    """Serve until interrupted; returns the exit status."""
+    from server import create_app
+    from server.pairing import load_or_create_token
+
+    import waitress
+
+    loopback = is_loopback(host)
+    if token is None:
+        token, token_file = load_or_create_token()
+        where = f"kept in {token_file}"
+    else:
+        where = "given with --token"
+    required = require_token or not loopback
+
+    listener = bind(host, port)
+    actual_port = listener.getsockname()[1]
+    app = create_app(
+        {
+            "SOCIALCHECK_POLICY": policy,
+            "SOCIALCHECK_GRAMMAR": grammar,
+            "SOCIALCHECK_TOKEN": token,
+            "SOCIALCHECK_REQUIRE_TOKEN": required,
+            "SOCIALCHECK_ALLOWED_HOSTS": allowed_hosts(host, allow_hosts),
+            "SOCIALCHECK_PORT": actual_port,
+            "SOCIALCHECK_EXTENSION_IDS": list(extension_ids),
+        }
+    )
+    settings = app.extensions["socialcheck"].settings
+    server = waitress.create_server(
+        app,
+        sockets=[listener],
+        threads=threads,
+        ident="socialcheck",
+        max_request_body_size=WAITRESS_BODY_FACTOR * settings.image_body_limit,
+        clear_untrusted_proxy_headers=True,
+    )
+
+    engines = app.extensions["socialcheck"]
+    why = "required" if required else "optional on loopback; --require-token to require it"
+    if not loopback and not require_token:
+        why = "required, because the server is reachable beyond this machine"
+    print(f"socialcheck server listening on {url(host, actual_port)} (policy: {engines.policy.name})", file=out)
+    print(f"pairing token: {token} ({where}; {why})", file=out)
+    print(f"grammar: {_describe(engines.states())}", file=out)
+    print("Press Ctrl+C to stop.", file=out, flush=True)
+
+    stop = threading.Event()
+    watcher = threading.Thread(target=_watch_grammar, args=(app, out, stop), name="grammar-watch", daemon=True)
+    watcher.start()
+    # Stop as cleanly on SIGTERM (a service manager, a test) as on Ctrl+C.
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt) if threading.current_thread() is threading.main_thread() else None
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        print("socialcheck server stopped.", file=out, flush=True)
+    finally:
+        stop.set()
+        server.close()
+        _stop_grammar(engines.grammar)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    return 0
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_grammar(grammar: Any) -> None:
+    stop_engines = getattr(grammar, "shutdown_engines", None)
+    if stop_engines is not None:
+        stop_engines()
