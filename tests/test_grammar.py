@@ -1,0 +1,328 @@
+"""Grammar and spelling with the real Harper engine (British English)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from checker.errors import InputError, PolicyError
+from checker.findings import Finding
+from checker.grammar import check_grammar, engine_states, merge, read_config, start_engines
+try:
+    from tests.grammar_support import QUALITY, make_policy
+except ImportError:  # tests/ is not a package: pytest puts it on sys.path
+    from grammar_support import QUALITY, make_policy
+
+DEV_POSTS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_posts.jsonl"
+CLEAN_IDS = [f"d{n:02d}" for n in range(1, 11)]
+ENV_KEYS = ("SOCIALCHECK_GRAMMAR", "SOCIALCHECK_LT_URL", "SOCIALCHECK_LT_JAR_DIR", "LTP_JAR_DIR_PATH",
+            "SOCIALCHECK_LT_START_TIMEOUT")
+
+
+@pytest.fixture(autouse=True)
+def harper_only(monkeypatch):
+    """Every test here checks with Harper alone, whatever the developer's environment says."""
+    for key in ENV_KEYS:
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("SOCIALCHECK_GRAMMAR", "harper")
+
+
+@pytest.fixture(scope="module")
+def policy():
+    return make_policy()
+
+
+def spans(text: str, findings: list[Finding]) -> list[tuple[str, str, str]]:
+    return [(f.category, text[f.start:f.end], f.severity) for f in findings]
+
+
+def blocking(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity in ("error", "warning")]
+
+
+# --- what Harper finds ------------------------------------------------------------------
+
+
+def test_misspellings_are_found_with_spans_and_suggestions(policy):
+    text = "Our students recieved their results yesterday and definately deserve a celebration."
+    findings = check_grammar(text, policy)
+    by_word = {text[f.start:f.end]: f for f in findings}
+    assert set(by_word) == {"recieved", "definately"}
+    assert by_word["recieved"].start == text.index("recieved")
+    assert by_word["recieved"].suggestions[0] == "received"
+    assert by_word["definately"].suggestions[0] == "definitely"
+    for finding in findings:
+        assert finding.category == "spelling"
+        assert finding.severity == "warning"
+        assert finding.rule == "spelling.harper.SpellCheck"
+        assert finding.guideline == QUALITY
+        assert "‘" in finding.message and "`" not in finding.message
+
+
+def test_grammar_slips_are_found(policy):
+    text = "He go to the the library every day. Its a lovely place to study."
+    findings = check_grammar(text, policy)
+    found = {(f.rule, text[f.start:f.end]): f for f in findings}
+    assert found[("grammar.harper.RepeatedWords", "the the")].suggestions == ("the",)
+    assert "goes" in found[("grammar.harper.PronounVerbAgreement", "go")].suggestions
+    assert "It's" in found[("grammar.harper.ItsContraction", "Its")].suggestions
+    assert all(f.category == "grammar" and f.severity == "warning" for f in found.values())
+
+
+def test_american_spelling_is_flagged_and_british_spelling_is_not(policy):
+    assert spans("We study behavior.", check_grammar("We study behavior.", policy)) == [
+        ("spelling", "behavior", "warning")
+    ]
+    british = "We analysed the colour of the programme at the centre, and organised a travelling show."
+    assert check_grammar(british, policy) == []
+
+
+@pytest.mark.parametrize("case_id", CLEAN_IDS)
+def test_clean_dev_posts_have_no_grammar_or_spelling_warning(policy, case_id):
+    cases = {c["id"]: c for c in map(json.loads, DEV_POSTS.read_text(encoding="utf-8").splitlines()) if c}
+    text = cases[case_id]["text"]
+    assert blocking(check_grammar(text, policy)) == []
+
+
+def test_offsets_after_emoji_are_python_string_indices(policy):
+    text = "Snow day 👩‍🔬❄️ 𝐁𝐨𝐥𝐝 and 🇬🇧 — the lab recieved new kit."
+    [finding] = check_grammar(text, policy)
+    assert text[finding.start:finding.end] == "recieved"
+
+
+def test_paragraphs_are_checked_each_with_offsets_into_the_post(policy):
+    text = "First line is fine.\n\nSecond line has a mispelled word.\r\nThird line recieved one too."
+    words = [text[f.start:f.end] for f in check_grammar(text, policy)]
+    assert words == ["mispelled", "recieved"]
+
+
+# --- social media awareness ------------------------------------------------------------------
+
+
+def test_hashtags_mentions_links_emails_and_emoji_are_not_misspellings(policy):
+    text = (
+        "Thanks @UniofLeicester and @jo@mastodon.social 🎉 See https://le.ac.uk/news/xyzzy-qwrt, "
+        "le.ac.uk/qwrtz or email pressofice@le.ac.uk. #freshersweek #sciencewk $LSE 💙💙"
+    )
+    assert check_grammar(text, policy) == []
+
+
+def test_camel_case_hashtags_have_their_words_checked_as_advice(policy):
+    text = "Well done, everyone! #ResearchExcelence"
+    [finding] = check_grammar(text, policy)
+    assert text[finding.start:finding.end] == "Excelence"
+    assert finding.suggestions[0] == "Excellence"
+    assert finding.severity == "info"  # every word of a CamelCase hashtag is capitalised
+    assert "#ResearchExcelence" in finding.message
+
+
+def test_organisation_words_are_known(policy):
+    text = (
+        "Join us at the Fielding Johnson Building, Percy Gee and the Attenborough Arts Centre in Oadby, "
+        "Leicestershire, for MSc and PhD open days on Richard III and the Jurassic coast. Brookfield too."
+    )
+    assert check_grammar(text, policy) == []
+
+
+def test_capitalised_unknown_names_are_at_most_info(policy):
+    text = "Congratulations to Xanthe Quorrington and the UKRIQ panel on winning the award."
+    findings = check_grammar(text, policy)
+    assert findings, "Harper should at least mention names it does not know"
+    assert {f.severity for f in findings} == {"info"}
+    assert blocking(check_grammar("Ask Mia about it today.", policy)) == []
+
+
+def test_lowercase_misspelling_at_sentence_start_stays_a_warning(policy):
+    text = "Teh results are in."
+    [finding] = check_grammar(text, policy)
+    assert (text[finding.start:finding.end], finding.severity) == ("Teh", "warning")
+
+
+def test_dictionary_file_of_another_pack_is_used(tmp_path):
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "dictionary.txt").write_text("# ours\nQuorrington\nzorblax\n", encoding="utf-8")
+    text = "The zorblax prize goes to Quorrington."
+    assert spans(text, check_grammar(text, make_policy())) == [
+        ("spelling", "zorblax", "warning"),
+        ("spelling", "Quorrington", "info"),
+    ]
+    assert check_grammar(text, make_policy(root=tmp_path)) == []
+
+
+# --- configuration ----------------------------------------------------------------------------
+
+
+def test_grammar_off_gives_no_findings(monkeypatch):
+    monkeypatch.setenv("SOCIALCHECK_GRAMMAR", "off")
+    assert check_grammar("Teh results recieved.", make_policy()) == []
+    assert engine_states()["harper"]["state"] == "off"
+
+
+def test_pack_setting_chooses_engines_and_environment_wins(monkeypatch):
+    monkeypatch.delenv("SOCIALCHECK_GRAMMAR")
+    assert check_grammar("Teh results.", make_policy({"engines": "off"})) == []
+    monkeypatch.setenv("SOCIALCHECK_GRAMMAR", "harper")
+    assert check_grammar("Teh results.", make_policy({"engines": "off"}))
+
+
+def test_disabled_and_enabled_rules(policy):
+    text = "We offer workshops, music, and storytelling."
+    assert check_grammar(text, policy) == []  # British house style: no Oxford comma rule by default
+    serial = make_policy({"enabled_rules": ["harper.OxfordComma"], "disabled_rules": ["harper.RepeatedWords"]})
+    assert check_grammar("We offer workshops, music and storytelling.", serial)[0].rule == "grammar.harper.OxfordComma"
+    assert check_grammar("We met the the team.", serial) == []
+
+
+@pytest.mark.parametrize(
+    ("table", "problem"),
+    [
+        ({"engines": "grammarly"}, "engines must be one of"),
+        ({"enginez": "harper"}, "unknown setting"),
+        ({"disabled_rules": ["NoSuchRule"]}, "must be 'harper.RuleName'"),
+        ({"disabled_rules": ["harper.NoSuchRule"]}, "Harper has no rule"),
+        ({"disabled_rules": "harper.OxfordComma"}, "disabled_rules must be list"),
+        ({"enabled_rules": ["harper.SpellCheck"]}, "enabled_rules can only switch on"),
+        ({"severity": "fatal"}, "severity must be one of"),
+        ({"severity": "info", "proper_name_severity": "warning"}, "cannot be more severe"),
+        ({"languagetool_url": "ftp://example.org"}, "http(s) URL"),
+        ({"start_timeout": 0}, "start_timeout"),
+        ({"language": "fr"}, "needs LanguageTool"),
+        ({"cache_paragraphs": True}, "cache_paragraphs must be int"),
+    ],
+)
+def test_configuration_mistakes_name_file_rule_and_problem(monkeypatch, table, problem):
+    monkeypatch.delenv("SOCIALCHECK_GRAMMAR")
+    with pytest.raises(PolicyError) as caught:
+        read_config(make_policy(table))
+    assert caught.value.file.endswith("pack.toml")
+    assert caught.value.rule == "grammar"
+    assert problem in caught.value.problem
+
+
+def test_environment_mistakes_name_the_variable(monkeypatch):
+    monkeypatch.setenv("SOCIALCHECK_GRAMMAR", "sometimes")
+    with pytest.raises(PolicyError, match="environment variable SOCIALCHECK_GRAMMAR"):
+        check_grammar("Hello.", make_policy())
+
+
+def test_dictionary_mistakes_are_policy_errors(tmp_path):
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "dictionary.txt").write_text("Oadby\n!!!\n", encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"line 2: '!!!' has no word"):
+        check_grammar("Hello.", make_policy(root=tmp_path))
+
+
+def test_bad_input_is_a_clear_error(policy):
+    with pytest.raises(InputError, match="must be a string"):
+        check_grammar(b"bytes", policy)  # type: ignore[arg-type]
+    assert check_grammar("", policy) == []
+    assert check_grammar(" \n\n ", policy) == []
+
+
+# --- merge ---------------------------------------------------------------------------------------
+
+
+def finding(rule, category, start, end, suggestions=(), severity="warning"):
+    return Finding(rule, category, severity, start, end, "message", tuple(suggestions))
+
+
+def test_merge_keeps_our_finding_where_an_engine_says_the_same():
+    text = "We analyzed the behavior of bees."
+    ours = finding("brand.spelling", "brand", 3, 11, ["analysed"])
+    theirs = [
+        finding("spelling.harper.SpellCheck", "spelling", 3, 11, ["analysed"]),
+        finding("spelling.harper.SpellCheck", "spelling", 16, 24, ["behaviour"]),
+    ]
+    merged = merge([ours], theirs)
+    assert [text[f.start:f.end] for f in merged] == ["analyzed", "behavior"]
+    assert merged[0] is ours
+
+
+def test_merge_drops_engine_matches_inside_a_word_level_policy_finding():
+    # "Uni of Leicester": our brand rule; Harper's complaint about "Uni" adds nothing.
+    ours = finding("brand.name", "brand", 4, 20)
+    assert merge([ours], [finding("grammar.harper.X", "grammar", 4, 7)]) == [ours]
+
+
+def test_merge_keeps_a_typo_inside_a_long_sentence_finding():
+    ours = finding("clarity.long_sentence", "clarity", 0, 300, severity="info")
+    typo = finding("spelling.harper.SpellCheck", "spelling", 40, 48, ["received"])
+    assert merge([ours], [typo]) == [ours, typo]
+    tone = finding("tone.hostile", "tone", 0, 120)
+    assert merge([tone], [typo]) == [tone, typo]
+
+
+# --- engines, threads, cache, privacy ----------------------------------------------------------
+
+
+def test_engine_states_report_each_engine(policy):
+    states = start_engines(policy, background=False)
+    assert states["harper"]["state"] == "ready"
+    assert "British" in states["harper"]["reason"]
+    assert states["languagetool"]["state"] == "off"
+    assert engine_states() == states
+
+
+def test_background_start_reports_starting_then_ready():
+    policy = make_policy({"cache_paragraphs": 7})  # a configuration of its own: a fresh engine
+    states = start_engines(policy, background=True)
+    assert states["harper"]["state"] in ("starting", "ready")
+    for _ in range(200):
+        if engine_states()["harper"]["state"] == "ready":
+            break
+        threading.Event().wait(0.05)
+    assert engine_states()["harper"]["state"] == "ready"
+    assert check_grammar("It recieved praise.", policy)
+
+
+def test_many_threads_share_the_engine_safely(policy):
+    texts = [f"Post {n}: the team recieved {n} awards and and more." for n in range(40)]
+    results: dict[str, list[tuple[int, int, str]]] = {}
+    errors: list[BaseException] = []
+
+    def work(chunk: list[str]) -> None:
+        try:
+            for text in chunk:
+                results[text] = [(f.start, f.end, f.rule) for f in check_grammar(text, policy)]
+        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(texts[i::8],)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(results) == len(texts)
+    for text in texts:  # the same answer as one thread alone gives
+        alone = [(f.start, f.end, f.rule) for f in check_grammar(text, policy)]
+        assert results[text] == alone
+        assert {rule for _, _, rule in alone} == {"spelling.harper.SpellCheck", "grammar.harper.RepeatedWords"}
+
+
+def test_recheck_after_an_edit_lints_only_the_changed_paragraph():
+    from checker.grammar import _config_for, _engines_for
+
+    policy = make_policy({"cache_paragraphs": 64})
+    paragraphs = ["Line one is about research.", "Line two is about teaching.", "Line three is about sport."]
+    check_grammar("\n".join(paragraphs), policy)
+    cache = _engines_for(_config_for(policy))._caches["harper"]
+    misses = cache.misses
+    edited = paragraphs[:]
+    edited[1] = "Line two is about teachng."
+    findings = check_grammar("\n".join(edited), policy)
+    assert cache.misses == misses + 1
+    assert [f.suggestions[0] for f in findings] == ["teaching"]
+
+
+def test_harper_sends_nothing_over_the_network(policy, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the grammar layer tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    assert check_grammar("A brand new post that nobody has checked befor.", policy)
