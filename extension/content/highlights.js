@@ -1,0 +1,37 @@
+// One CSS Custom Highlight per severity, shared by every editor on the page.
+import { SEVERITIES } from "../lib/spans.js";
+
+export const HIGHLIGHT_NAMES = Object.freeze(Object.fromEntries(SEVERITIES.map((s) => [s, `socialcheck-${s}`])));
+const PRIORITY = { error: 3, warning: 2, info: 1 };
+const rangesByOwner = new Map();
+
+export function highlightsSupported() {
+  return typeof CSS !== "undefined" && "highlights" in CSS && typeof Highlight === "function";
+}
+
+function rebuild() {
+  for (const severity of SEVERITIES) {
+    const ranges = [];
+    for (const owned of rangesByOwner.values()) ranges.push(...(owned[severity] || []));
+    const name = HIGHLIGHT_NAMES[severity];
+    if (ranges.length === 0) {
+      CSS.highlights.delete(name);
+      continue;
+    }
+    const highlight = new Highlight(...ranges);
+    highlight.priority = PRIORITY[severity];
+    CSS.highlights.set(name, highlight);
+  }
+}
+
+/** Replace the ranges one editor contributes: {error: Range[], warning: Range[], info: Range[]}. */
+export function setOwnerRanges(owner, rangesBySeverity) {
+  if (!highlightsSupported()) return;
+  rangesByOwner.set(owner, rangesBySeverity);
+  rebuild();
+}
+
+export function clearOwner(owner) {
+  if (!highlightsSupported() || !rangesByOwner.delete(owner)) return;
+  rebuild();
+}

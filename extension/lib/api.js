@@ -1,0 +1,159 @@
+// The server's HTTP contract (see DESIGN.md), as the service worker uses it.
+// Only the service worker calls these: content scripts and pages send it messages.
+
+export const CLIENT_HEADER = "X-Socialcheck-Client";
+const REQUEST_TIMEOUT_MS = 20000;
+
+/** Why a call failed, in words a member of staff can act on. */
+export class ServerError extends Error {
+  constructor(code, message, { status = 0 } = {}) {
+    super(message);
+    this.name = "ServerError";
+    this.code = code;
+    this.status = status;
+  }
+
+  toJSON() {
+    return { code: this.code, message: this.message, status: this.status };
+  }
+}
+
+export function startHelp(serverUrl) {
+  return (
+    `The Socialcheck server is not running at ${serverUrl}. ` +
+    "Start it from the project folder with “make serve” (or run “socialcheck serve”), then try again. " +
+    "Your text has not been changed."
+  );
+}
+
+function headers(token, extra = {}) {
+  const result = { [CLIENT_HEADER]: "extension", ...extra };
+  if (token) result.Authorization = `Bearer ${token}`;
+  return result;
+}
+
+/** The fetch arguments for a text check. */
+export function textCheckRequest({ serverUrl, token, text, platform, profile }) {
+  return {
+    url: `${serverUrl}/v1/check/text`,
+    init: {
+      method: "POST",
+      headers: headers(token, { "Content-Type": "application/json" }),
+      body: JSON.stringify({ text, platform, profile }),
+    },
+  };
+}
+
+/** The fetch arguments for an image check; `image` is a Blob. */
+export function imageCheckRequest({ serverUrl, token, image, filename, platform, profile }) {
+  const form = new FormData();
+  form.append("image", image, filename || "image");
+  if (platform) form.append("platform", platform);
+  if (profile) form.append("profile", profile);
+  return { url: `${serverUrl}/v1/check/image`, init: { method: "POST", headers: headers(token), body: form } };
+}
+
+export function healthRequest({ serverUrl, token }) {
+  return { url: `${serverUrl}/v1/health`, init: { method: "GET", headers: headers(token) } };
+}
+
+export function policyRequest({ serverUrl, token }) {
+  return { url: `${serverUrl}/v1/policy`, init: { method: "GET", headers: headers(token) } };
+}
+
+/** Turn an HTTP error status and the server's JSON error (if any) into a ServerError. */
+export function errorFromResponse(status, body, serverUrl) {
+  const detail = body && typeof body === "object" && body.error && typeof body.error === "object" ? body.error : null;
+  const code = detail && typeof detail.code === "string" ? detail.code : `http-${status}`;
+  const serverMessage = detail && typeof detail.message === "string" ? detail.message : "";
+  if (status === 401 || status === 403) {
+    return new ServerError(
+      code,
+      `The server at ${serverUrl} refused the extension` +
+        (serverMessage ? ` (${serverMessage})` : "") +
+        ". If it asks for a pairing token, copy the token it printed when it started into the extension’s options.",
+      { status },
+    );
+  }
+  if (status === 413) {
+    return new ServerError(code, serverMessage || "That is too large for the server to check.", { status });
+  }
+  if (serverMessage) return new ServerError(code, serverMessage, { status });
+  return new ServerError(code, `The server answered with an error (HTTP ${status}).`, { status });
+}
+
+/**
+ * Send a request and return the parsed JSON, or throw a ServerError.
+ * @param {{url: string, init: RequestInit}} request
+ */
+export async function send(request, serverUrl, { fetchFn = globalThis.fetch, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let response;
+  try {
+    response = await fetchFn(request.url, { ...request.init, signal: controller.signal, credentials: "omit" });
+  } catch (error) {
+    if (controller.signal.aborted) {
+      throw new ServerError("timeout", `The server at ${serverUrl} took too long to answer. Your text has not been changed.`);
+    }
+    throw new ServerError("server-unreachable", startHelp(serverUrl));
+  } finally {
+    clearTimeout(timer);
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (!response.ok) throw errorFromResponse(response.status, body, serverUrl);
+  if (body === null || typeof body !== "object") {
+    throw new ServerError(
+      "bad-answer",
+      `Something at ${serverUrl} answered, but not as the Socialcheck server does. Check the server address in the options.`,
+    );
+  }
+  return body;
+}
+
+/** A short description of the grammar engines, e.g. "Harper on, LanguageTool off". */
+export function describeGrammar(engines) {
+  if (!engines || typeof engines !== "object") return "unknown";
+  const parts = [];
+  for (const [name, label] of [
+    ["harper", "Harper"],
+    ["languagetool", "LanguageTool"],
+  ]) {
+    const engine = engines[name];
+    if (engine === undefined) continue;
+    const state = typeof engine === "string" ? engine : engine && engine.state ? engine.state : engine && engine.status;
+    parts.push(`${label} ${grammarStateWord(state)}`);
+  }
+  return parts.length ? parts.join(", ") : "unknown";
+}
+
+function grammarStateWord(state) {
+  switch (state) {
+    case "ready":
+    case "on":
+      return "on";
+    case "starting":
+      return "starting";
+    case "off":
+      return "off";
+    case "unavailable":
+      return "unavailable";
+    default:
+      return String(state || "unknown");
+  }
+}
+
+/** Whether any grammar engine is checking right now. */
+export function grammarIsOn(engines) {
+  if (!engines || typeof engines !== "object") return false;
+  return ["harper", "languagetool"].some((name) => {
+    const engine = engines[name];
+    const state = typeof engine === "string" ? engine : engine && (engine.state || engine.status);
+    return state === "ready" || state === "on";
+  });
+}
