@@ -28,7 +28,7 @@ from checker.findings import SEVERITIES, TEXT_CATEGORIES, Severity
 
 DEFAULT_PACK = Path(os.environ.get("SOCIALCHECK_BRAND_ASSETS", Path(__file__).resolve().parent.parent / "brand_assets"))
 
-RULE_FIELDS = {"kind", "severity", "message", "guideline", "examples", "description"}
+RULE_FIELDS = {"kind", "severity", "message", "guideline", "examples", "description", "min_matches"}
 COUNTING_METHODS = ("x", "characters", "graphemes", "mastodon")
 
 
@@ -53,6 +53,7 @@ class Rule:
     pass_examples: tuple[Example, ...]
     file: str
     description: str = ""
+    min_matches: int = 1  # fewer findings than this in one post are only `info`
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,7 @@ class Policy:
     platforms: Mapping[str, Platform]
     rules: Mapping[str, Rule]
     identity: Mapping[str, Any] = field(default_factory=dict)
+    grammar: Mapping[str, Any] = field(default_factory=dict)
 
     def platform(self, platform_id: str) -> Platform:
         try:
@@ -246,6 +248,7 @@ def _load_rules(path: Path, category: str, guidelines: Mapping[str, Guideline]) 
             pass_examples=_examples(fields, "pass"),
             file=str(path),
             description=fields.get("description", str, ""),
+            min_matches=fields.get("min_matches", int, 1),
         )
         if not rule.flag_examples or not rule.pass_examples:
             raise fields.fail("every rule needs examples.flag and examples.pass (at least one of each)")
@@ -357,6 +360,7 @@ def read_policy(root: str | os.PathLike[str] = DEFAULT_PACK) -> Policy:
         platforms=MappingProxyType(_load_platforms(pack_path, pack.get("platforms", {}))),
         rules=MappingProxyType(rules),
         identity=MappingProxyType(identity),
+        grammar=MappingProxyType(_Fields(pack.get("grammar", {}), pack_path, "grammar", "[grammar]").table),
     )
 
 

@@ -1,0 +1,1 @@
+"""The text engine and its rule kinds."""

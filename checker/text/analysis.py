@@ -1,0 +1,170 @@
+"""Measurements that rules share: sentiment, readability, word lists, platform length.
+
+The heavy resources (VADER's lexicon, the segmentation word list) load once,
+on first use, and are shared by every thread: they are read-only after that.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import cache, lru_cache
+from importlib import resources
+from itertools import islice
+
+from checker.policy import Platform
+from checker.text.document import Document
+
+_lock = threading.Lock()
+
+
+@cache
+def _vader():  # type: ignore[no-untyped-def]
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+@lru_cache(maxsize=4096)
+def sentiment(text: str) -> float:
+    """VADER's compound score, from -1 (most negative) to 1."""
+    return float(_vader().polarity_scores(text)["compound"])
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Everyday English words: Dale-Chall's easy words (via textstat) and VADER's lexicon."""
+    import textstat
+
+    easy = resources.files(textstat).joinpath("resources/en/easy_words.txt").read_text(encoding="utf-8").split()
+    lexicon = (w for w in _vader().lexicon if w.isalpha())
+    return frozenset(w.lower() for w in (*easy, *lexicon))
+
+
+def is_common_word(word: str) -> bool:
+    return word in common_words() or (word.endswith("s") and word[:-1] in common_words())
+
+
+def reading_ease(text: str) -> float:
+    import textstat
+
+    return float(textstat.flesch_reading_ease(text))
+
+
+SEGMENTER_WORDS = 60_000
+
+
+@cache
+def _segmenter():  # type: ignore[no-untyped-def]
+    """wordsegment's algorithm over its 60,000 commonest words: enough for hashtags, a tenth of the memory."""
+    import wordsegment
+
+    segmenter = wordsegment.Segmenter()
+    path = resources.files(wordsegment).joinpath("unigrams.txt")
+    with path.open(encoding="utf-8") as lines:
+        for line in islice(lines, SEGMENTER_WORDS):
+            word, count = line.split("\t")
+            segmenter.unigrams[word] = float(count)
+    segmenter.total = segmenter.TOTAL
+    segmenter.limit = segmenter.LIMIT
+    return segmenter
+
+
+@lru_cache(maxsize=1024)
+def segment(word: str) -> tuple[str, ...]:
+    """Split a run of lower-case letters into words: "freshersweek" -> ("freshers", "week")."""
+    with _lock:
+        return tuple(_segmenter().segment(word))
+
+
+_SMALL_CAPITALS = str.maketrans("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnopqrstuvwyz")
+
+
+def plain_letters(text: str) -> str:
+    """Fancy Unicode letters (𝐛𝐨𝐥𝐝, ｆｕｌｌｗｉｄｔｈ, Ⓒⓘⓡⓒⓛⓔⓓ, ꜱᴍᴀʟʟ ᴄᴀᴘꜱ) as plain ones."""
+    return unicodedata.normalize("NFKC", text.translate(_SMALL_CAPITALS))
+
+
+# --- length as each platform counts it ----------------------------------------------
+
+# twitter-text v3 (config/v3.json): these ranges weigh 100, everything else 200; emoji 200; URLs 23 characters.
+_X_HEAVY = re.compile("[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
+
+
+def platform_length(doc: Document, platform: Platform) -> tuple[int, int]:
+    """(length as the platform counts it, the index where the text goes over the limit).
+
+    The second value is len(text) when the text is within the limit.
+    """
+    pieces = list(_weighted_pieces(doc, platform))
+    total = sum(weight for _, _, weight in pieces)
+    cut = len(doc.text)
+    if platform.limit is not None and total > platform.limit:
+        running = 0
+        for start, end, weight in pieces:
+            if running + weight > platform.limit:
+                cut = start if end - start == 1 or weight == platform.url_length else _cut_inside(doc.text, start, end, platform, running)
+                break
+            running += weight
+    return total, cut
+
+
+def _cut_inside(text: str, start: int, end: int, platform: Platform, running: int) -> int:
+    """The first character of a plain run that goes over the limit."""
+    assert platform.limit is not None
+    for index in range(start, end):
+        running += _char_weight(text[index], platform.counting)
+        if running > platform.limit:
+            return index
+    return start
+
+
+def _weighted_pieces(doc: Document, platform: Platform) -> list[tuple[int, int, int]]:
+    """Split the text into (start, end, weight) pieces: URLs, emoji, mentions and runs of plain text."""
+    text = doc.text
+    counting = platform.counting
+    fixed: list[tuple[int, int, int]] = []
+    if platform.url_length is not None:
+        fixed += [(s.start, s.end, platform.url_length) for s in doc.spans_of("url")]
+    if counting == "mastodon":
+        # Mastodon counts a remote mention (@user@server) by its user part only.
+        for span in doc.spans_of("mention"):
+            fixed.append((span.start, span.end, len(text[span.start : span.end].split("@")[1]) + 1))
+    if counting in ("x", "graphemes", "mastodon"):
+        emoji_weight = 2 if counting == "x" else 1
+        taken = [(s, e) for s, e, _ in fixed]
+        fixed += [(s, e, emoji_weight) for s, e in doc.emoji if not any(a <= s < b for a, b in taken)]
+    fixed.sort()
+    pieces: list[tuple[int, int, int]] = []
+    position = 0
+    for start, end, weight in fixed:
+        if start < position:
+            continue
+        pieces.extend(_plain_pieces(text, position, start, counting))
+        pieces.append((start, end, weight))
+        position = end
+    pieces.extend(_plain_pieces(text, position, len(text), counting))
+    return pieces
+
+
+def _plain_pieces(text: str, start: int, end: int, counting: str) -> list[tuple[int, int, int]]:
+    if start >= end:
+        return []
+    chunk = text[start:end]
+    if counting == "x":
+        weight = len(chunk) + len(_X_HEAVY.findall(chunk))
+    elif counting in ("graphemes", "mastodon"):
+        weight = len(chunk) - len(_COMBINING.findall(chunk))
+    else:
+        weight = len(chunk)
+    return [(start, end, weight)]
+
+
+def _char_weight(char: str, counting: str) -> int:
+    if counting == "x":
+        return 2 if _X_HEAVY.match(char) else 1
+    if counting in ("graphemes", "mastodon"):
+        return 0 if _COMBINING.match(char) else 1
+    return 1

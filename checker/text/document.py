@@ -1,0 +1,113 @@
+"""A post, read once: words, sentences and the spans that are not prose.
+
+Every rule works from the same `Document`, so the text is tokenised once per
+check however many rules run.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+
+import emoji
+
+# The order matters: an e-mail address contains what looks like a mention.
+URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:ac\.uk|co\.uk|org\.uk|gov\.uk|com|org|net|edu|io|ly)(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]])?", re.I)
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{1,30}(?:@[A-Za-z0-9.-]+)?")
+HASHTAG = re.compile(r"(?<![\w#&])#([^\W_][\w]*)")
+WORD = re.compile(r"[^\W_](?:[\w]|['’][^\W_])*")
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+|\n\s*\n|\n(?=\s*[-•*\d])")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    lower: str
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    kind: str  # url, email, mention, hashtag
+
+
+class Document:
+    """The text of a post with its tokens and non-prose spans, computed lazily."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def special(self) -> list[Span]:
+        """URLs, e-mail addresses, mentions and hashtags, in order, never overlapping."""
+        spans: list[Span] = []
+        taken: list[tuple[int, int]] = []
+        for kind, pattern in (("email", EMAIL), ("url", URL), ("mention", MENTION), ("hashtag", HASHTAG)):
+            for match in pattern.finditer(self.text):
+                start, end = match.span()
+                if any(start < e and s < end for s, e in taken):
+                    continue
+                taken.append((start, end))
+                spans.append(Span(start, end, kind))
+        spans.sort(key=lambda s: s.start)
+        return spans
+
+    @cached_property
+    def _special_starts(self) -> list[int]:
+        return [s.start for s in self.special]
+
+    def special_at(self, start: int, end: int) -> Span | None:
+        """The special span overlapping start..end, if any."""
+        index = bisect_right(self._special_starts, start) - 1
+        for candidate in self.special[max(index, 0) : index + 2]:
+            if candidate.start < end and start < candidate.end:
+                return candidate
+        return None
+
+    def spans_of(self, kind: str) -> list[Span]:
+        return [s for s in self.special if s.kind == kind]
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        """Words outside URLs, e-mail addresses and mentions (hashtag words are kept, without '#')."""
+        tokens = []
+        for match in WORD.finditer(self.text):
+            start, end = match.span()
+            span = self.special_at(start, end)
+            if span is not None and span.kind != "hashtag":
+                continue
+            word = match.group()
+            tokens.append(Token(start, end, word, word.lower().replace("’", "'")))
+        return tokens
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        """Sentence spans (start, end), trimmed of surrounding space."""
+        spans = []
+        position = 0
+        for match in SENTENCE_END.finditer(self.text):
+            spans.append((position, match.start()))
+            position = match.end()
+        spans.append((position, len(self.text)))
+        result = []
+        for start, end in spans:
+            chunk = self.text[start:end]
+            stripped = chunk.strip()
+            if stripped:
+                offset = start + len(chunk) - len(chunk.lstrip())
+                result.append((offset, offset + len(stripped)))
+        return result
+
+    @cached_property
+    def emoji(self) -> list[tuple[int, int]]:
+        """Spans of emoji (whole sequences: flags, skin tones, ZWJ families)."""
+        return [(e["match_start"], e["match_end"]) for e in emoji.emoji_list(self.text)]
+
+    def words_in(self, start: int, end: int) -> list[Token]:
+        return [t for t in self.tokens if start <= t.start and t.end <= end]

@@ -1,0 +1,74 @@
+"""The text engine: a policy's rules compiled for one profile, run over a post."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+from typing import Any
+
+from checker.errors import InputError
+from checker.findings import Finding, Report
+from checker.policy import Policy, load_policy
+from checker.text.document import Document
+from checker.text.rules import Check, Context, compile_rule
+
+MAX_TEXT_LENGTH = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledChecker:
+    policy: Policy
+    profile: str
+    checks: tuple[Check, ...]
+
+    def run(self, text: str, platform: str) -> Report:
+        context = Context(platform=self.policy.platform(platform), policy=self.policy)
+        doc = Document(text)
+        findings: list[Finding] = []
+        for check in self.checks:
+            found = list(check.run(doc, context))
+            if len(found) < check.rule.min_matches:
+                # One "!!" or one "lol" is a note; a post full of them is a problem.
+                found = [replace(f, severity="info") for f in found]
+            findings.extend(found)
+        stats: dict[str, Any] = {"platform": platform, "profile": self.profile, "characters": len(text)}
+        stats.update(context.stats)
+        return Report.build(findings, stats)
+
+
+_compiled: dict[tuple[int, str], CompiledChecker] = {}
+_compile_lock = threading.Lock()
+
+
+def compile_checker(policy: Policy, profile: str | None = None) -> CompiledChecker:
+    """The policy's rules for one profile, compiled once and kept for the policy's lifetime."""
+    profile_id = policy.profile(profile).id
+    key = (id(policy), profile_id)
+    compiled = _compiled.get(key)
+    if compiled is None or compiled.policy is not policy:
+        with _compile_lock:
+            checks = tuple(compile_rule(rule, policy) for rule in policy.active_rules(profile_id))
+            compiled = CompiledChecker(policy, profile_id, checks)
+            _compiled[key] = compiled
+    return compiled
+
+
+def check_text(
+    text: str,
+    platform: str = "generic",
+    profile: str | None = None,
+    *,
+    policy: Policy | None = None,
+) -> Report:
+    """Check the text of a post against a policy (the bundled default when none is given).
+
+    Raises UnknownPlatformError or UnknownProfileError (both ValueError) for names the policy
+    does not define, and InputError for text that is not a string or is over 100,000 characters.
+    """
+    if not isinstance(text, str):
+        raise InputError(f"text must be a string, not {type(text).__name__}")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise InputError(f"text is {len(text):,} characters; the most a check takes is {MAX_TEXT_LENGTH:,}")
+    policy = policy or load_policy()
+    policy.platform(platform)  # fail on an unknown platform before any work
+    return compile_checker(policy, profile).run(text, platform)

@@ -1,0 +1,113 @@
+"""Matching phrases from word lists against a document's tokens.
+
+Lists are matched word by word, not by substring, which is what keeps
+"Scunthorpe", "Essex" and "assessment" clear of the profanity list. A word
+ending in `*` matches any word that starts with it ("fuck*" matches
+"fucking"); words of a phrase may be separated by spaces or hyphens
+("wheelchair bound" matches "wheelchair-bound").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from checker.text.document import WORD, Document, Token
+
+JOINERS = re.compile(r"[\s\-‐‑–]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    words: tuple[str, ...]  # lower case; a trailing '*' marks a prefix
+    text: str
+    suggestions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseMatch:
+    start: int
+    end: int
+    phrase: Phrase
+    first_token: int
+
+
+def split_phrase(phrase: str) -> tuple[str, ...]:
+    words = []
+    for match in re.finditer(r"[^\W_](?:[\w]|['’][^\W_])*\*?", phrase):
+        words.append(match.group().lower().replace("’", "'"))
+    return tuple(words)
+
+
+def _word_matches(pattern: str, word: str) -> bool:
+    return word.startswith(pattern[:-1]) if pattern.endswith("*") else word == pattern
+
+
+class PhraseIndex:
+    """All the phrases of a list, indexed by their first word."""
+
+    def __init__(self, entries: Mapping[str, Sequence[str]]) -> None:
+        self.exact: dict[str, list[Phrase]] = {}
+        prefixed: list[Phrase] = []
+        for text, suggestions in entries.items():
+            words = split_phrase(text)
+            if not words:
+                raise ValueError(f"the phrase {text!r} has no words")
+            phrase = Phrase(words, text, tuple(suggestions))
+            if words[0].endswith("*"):
+                prefixed.append(phrase)
+            else:
+                self.exact.setdefault(words[0], []).append(phrase)
+        for phrases in self.exact.values():
+            phrases.sort(key=lambda p: -len(p.words))  # longest phrase wins
+        self.prefixed = sorted(prefixed, key=lambda p: -len(p.words))
+        self._prefix_start = (
+            re.compile("|".join(re.escape(p.words[0][:-1]) for p in self.prefixed)) if self.prefixed else None
+        )
+
+    def __len__(self) -> int:
+        return sum(map(len, self.exact.values())) + len(self.prefixed)
+
+    def _candidates(self, word: str) -> list[Phrase]:
+        found = self.exact.get(word, [])
+        if self._prefix_start is not None and self._prefix_start.match(word):
+            found = found + [p for p in self.prefixed if word.startswith(p.words[0][:-1])]
+        return found
+
+    def finditer(self, doc: Document) -> Iterator[PhraseMatch]:
+        """Non-overlapping matches, left to right, the longest phrase first."""
+        tokens = doc.tokens
+        text = doc.text
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            matched = None
+            for phrase in self._candidates(token.lower):
+                if self._follows(phrase, tokens, index, text):
+                    matched = phrase
+                    break
+            if matched is None:
+                index += 1
+                continue
+            last = tokens[index + len(matched.words) - 1]
+            yield PhraseMatch(token.start, last.end, matched, index)
+            index += len(matched.words)
+
+    @staticmethod
+    def _follows(phrase: Phrase, tokens: list[Token], index: int, text: str) -> bool:
+        if index + len(phrase.words) > len(tokens):
+            return False
+        for offset, pattern in enumerate(phrase.words):
+            token = tokens[index + offset]
+            if not _word_matches(pattern, token.lower):
+                return False
+            if offset:
+                gap = text[tokens[index + offset - 1].end : token.start]
+                if not JOINERS.fullmatch(gap):
+                    return False
+        return True
+
+
+def is_word(text: str) -> bool:
+    return WORD.fullmatch(text) is not None

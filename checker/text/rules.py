@@ -1,0 +1,543 @@
+"""Rule kinds: how a rule written in a policy file becomes a check.
+
+Most rules are data: a `terms` list (words and phrases, with their
+alternatives) or `patterns` (regular expressions). The other kinds are code
+for what a list cannot say: counting, sentiment, readability, Unicode.
+Each kind validates its own options and raises `PolicyError` naming the file,
+the rule and the problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from checker.errors import PolicyError
+from checker.findings import Finding
+from checker.policy import Platform, Policy, Rule
+from checker.text import analysis
+from checker.text.document import Document, Token
+from checker.text.matchers import PhraseIndex
+
+
+@dataclass
+class Context:
+    """What a check knows beyond the text: the platform and the figures gathered so far."""
+
+    platform: Platform
+    policy: Policy
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+class Check:
+    """A compiled rule: `run(doc, context)` yields findings."""
+
+    options_schema: Mapping[str, type | tuple[type, ...]] = {}
+    required: tuple[str, ...] = ()
+
+    def __init__(self, rule: Rule, policy: Policy) -> None:
+        self.rule = rule
+        self.guideline = policy.guideline_title(rule.guideline)
+        self.options = dict(rule.options)
+        unknown = set(self.options) - set(self.options_schema)
+        if unknown:
+            raise self.error(f"unknown option(s) {sorted(unknown)} for kind {rule.kind!r}; known: {sorted(self.options_schema)}")
+        for key in self.required:
+            if key not in self.options:
+                raise self.error(f"kind {rule.kind!r} needs the option {key!r}")
+        for key, value in self.options.items():
+            kind = self.options_schema[key]
+            if not isinstance(value, kind) or (isinstance(value, bool) and kind in (int, float, (int, float))):
+                raise self.error(f"option {key!r} has the wrong type ({type(value).__name__})")
+        self.setup(policy)
+
+    def setup(self, policy: Policy) -> None:
+        """Compile the options (override)."""
+
+    def error(self, problem: str) -> PolicyError:
+        return PolicyError(self.rule.file, self.rule.id, problem)
+
+    def run(self, doc: Document, context: Context) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def finding(self, start: int, end: int, suggestions: Iterable[str] = (), message: str | None = None, **values: Any) -> Finding:
+        suggestions = tuple(s for s in suggestions)
+        values.setdefault("suggestion", suggestions[0] if suggestions else "")
+        template = message if message is not None else self.rule.message
+        try:
+            text = template.format(**values)
+        except (KeyError, IndexError, ValueError):
+            text = template
+        return Finding(
+            rule=self.rule.id,
+            category=self.rule.category,
+            severity=self.rule.severity,
+            start=start,
+            end=end,
+            message=text,
+            suggestions=suggestions,
+            guideline=self.guideline,
+        )
+
+    def strings(self, key: str) -> list[str]:
+        values = self.options.get(key, [])
+        if not all(isinstance(v, str) for v in values):
+            raise self.error(f"option {key!r} must be a list of strings")
+        return list(values)
+
+    def regex(self, source: str, flags: int = 0) -> re.Pattern[str]:
+        try:
+            return re.compile(source, flags)
+        except re.error as problem:
+            raise self.error(f"pattern {source!r} is not a valid regular expression: {problem}") from None
+
+
+def _suggestions(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,) if value else ()
+    return tuple(value)
+
+
+def _match_case(suggestion: str, original: str) -> str:
+    """Keep the writer's capitalisation: "Chairman" -> "Chair"."""
+    if original[:1].isupper() and suggestion[:1].islower():
+        return suggestion[:1].upper() + suggestion[1:]
+    return suggestion
+
+
+class Terms(Check):
+    """Words and phrases from a list, each with its alternatives."""
+
+    options_schema = {
+        "terms": dict,
+        "words": list,
+        "names": list,
+        "except": list,
+        "in_hashtags": bool,
+        "case_sensitive": bool,
+        "unless_sentence_has": list,
+    }
+
+    def setup(self, policy: Policy) -> None:
+        entries: dict[str, tuple[str, ...]] = {}
+        for phrase, value in self.options.get("terms", {}).items():
+            if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))):
+                raise self.error(f"terms.{phrase!r} must be a string or a list of strings")
+            entries[phrase] = _suggestions(value)
+        for phrase in self.strings("words"):
+            entries.setdefault(phrase, ())
+        if not entries:
+            raise self.error("kind 'terms' needs a non-empty 'terms' table or 'words' list")
+        try:
+            self.index = PhraseIndex(entries)
+            self.exceptions = PhraseIndex(dict.fromkeys(self.strings("except"), ())) if self.options.get("except") else None
+            self.context_words = (
+                PhraseIndex(dict.fromkeys(self.strings("unless_sentence_has"), ()))
+                if self.options.get("unless_sentence_has")
+                else None
+            )
+        except ValueError as problem:
+            raise self.error(str(problem)) from None
+        self.names = {n.lower() for n in self.strings("names")}
+        self.in_hashtags = self.options.get("in_hashtags", False)
+        self.case_sensitive = self.options.get("case_sensitive", False)
+
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        excepted = [(m.start, m.end) for m in self.exceptions.finditer(doc)] if self.exceptions else []
+        for match in self.index.finditer(doc):
+            found = doc.text[match.start : match.end]
+            if self.case_sensitive and found != match.phrase.text:
+                continue
+            if not self.in_hashtags and doc.special_at(match.start, match.end) is not None:
+                continue
+            if any(s <= match.start and match.end <= e for s, e in excepted):
+                continue
+            if self.names and found.lower() in self.names and _looks_like_name(doc, match.start, found):
+                continue
+            if self.context_words is not None and self._sentence_has_context(doc, match.start):
+                continue
+            suggestions = [_match_case(s, found) for s in match.phrase.suggestions]
+            if found in suggestions:  # already written as the house style wants ("MSc" for "Msc")
+                continue
+            yield self.finding(match.start, match.end, suggestions, match=found)
+
+    def _sentence_has_context(self, doc: Document, position: int) -> bool:
+        assert self.context_words is not None
+        for start, end in doc.sentences:
+            if start <= position < end:
+                return any(start <= m.start < end for m in self.context_words.finditer(doc))
+        return False
+
+
+def _looks_like_name(doc: Document, start: int, found: str) -> bool:
+    """A capitalised word that is not the first of its sentence, or that is followed by a capitalised word."""
+    if not found[:1].isupper() or found.isupper():
+        return False
+    before = doc.text[:start].rstrip()
+    at_sentence_start = not before or before[-1] in ".!?\n:\"“"
+    after = doc.text[start + len(found) :].lstrip()
+    followed_by_name = after[:1].isupper()
+    return not at_sentence_start or followed_by_name
+
+
+class Patterns(Check):
+    """Regular expressions; a group named `flag` narrows the span."""
+
+    options_schema = {
+        "patterns": list,
+        "case_sensitive": bool,
+        "suggestions": list,
+        "replace": str,
+        "except": list,
+        "allow": list,
+        "inside": list,
+    }
+    required = ("patterns",)
+
+    def setup(self, policy: Policy) -> None:
+        flags = 0 if self.options.get("case_sensitive", False) else re.IGNORECASE
+        sources = self.strings("patterns")
+        if not sources:
+            raise self.error("'patterns' is empty")
+        self.patterns = [self.regex(source, flags) for source in sources]
+        self.fixed = self.strings("suggestions")
+        self.replace = self.options.get("replace")
+        self.exceptions = {e.lower() for e in self.strings("except")}
+        self.allowed = {_alnum(a) for a in self.strings("allow")}
+        self.inside = set(self.strings("inside"))
+
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        seen: set[tuple[int, int]] = set()
+        for match in (m for pattern in self.patterns for m in pattern.finditer(doc.text)):
+            start, end = match.span("flag") if "flag" in match.re.groupindex and match.group("flag") else match.span()
+            if start == end or (start, end) in seen:
+                continue
+            seen.add((start, end))
+            found = doc.text[start:end]
+            if found.lower() in self.exceptions or _alnum(found) in self.allowed:
+                continue
+            special = doc.special_at(start, end)
+            if special is not None and special.kind not in self.inside:
+                continue
+            suggestions = list(self.fixed)
+            if self.replace is not None:
+                suggestions.insert(0, _match_case(match.expand(self.replace), found))
+            yield self.finding(start, end, suggestions, match=found)
+
+
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+class Shouting(Check):
+    """Words in capitals that are ordinary words, not acronyms (NHS, UCAS)."""
+
+    options_schema = {"acronyms": list, "min_letters": int, "min_words": int}
+
+    def setup(self, policy: Policy) -> None:
+        self.acronyms = {a.upper() for a in self.strings("acronyms")}
+        self.min_letters = self.options.get("min_letters", 3)
+        self.min_words = self.options.get("min_words", 2)
+
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        runs: list[list[tuple[int, int]]] = []
+        previous_end = -1
+        for token in doc.tokens:
+            if not self._is_shout(doc, token):
+                previous_end = -1
+                continue
+            joined = previous_end >= 0 and not doc.text[previous_end : token.start].strip(" ,!?'\"-")
+            if joined:
+                runs[-1].append((token.start, token.end))
+            else:
+                runs.append([(token.start, token.end)])
+            previous_end = token.end
+        runs = [run for run in runs if len(run) >= 2 or run[0][1] - run[0][0] >= self.min_letters]
+        # One word in capitals is emphasis, a note; several are shouting.
+        emphasis_only = sum(map(len, runs)) < self.min_words
+        for run in runs:
+            start, end = run[0][0], run[-1][1]
+            text = doc.text[start:end]
+            finding = self.finding(start, end, [_sentence_case(text)], match=text)
+            yield _with_severity(finding, "info") if emphasis_only else finding
+
+    def _is_shout(self, doc: Document, token: Token) -> bool:
+        letters = [ch for ch in token.text if ch.isalpha()]
+        if len(letters) < 2 or not all(ch.isupper() for ch in letters):
+            return False
+        if token.text.upper() in self.acronyms or doc.special_at(token.start, token.end) is not None:
+            return False
+        return analysis.is_common_word(token.lower)
+
+
+def _sentence_case(text: str) -> str:
+    lowered = text.lower()
+    return lowered[:1].upper() + lowered[1:]
+
+
+class Sentiment(Check):
+    """Negative voice, measured by VADER sentence by sentence, and aimed at people.
+
+    Research news ("the fight against cancer") and condolences are negative in
+    words but not in voice: sentences with the policy's context words are exempt.
+    """
+
+    options_schema = {"threshold": (int, float), "aimed_at": list, "exempt": list, "post_threshold": (int, float)}
+    required = ("threshold",)
+
+    def setup(self, policy: Policy) -> None:
+        self.threshold = float(self.options["threshold"])
+        self.post_threshold = float(self.options.get("post_threshold", self.threshold))
+        self.aimed_at = PhraseIndex(dict.fromkeys(self.strings("aimed_at"), ())) if self.options.get("aimed_at") else None
+        self.exempt = PhraseIndex(dict.fromkeys(self.strings("exempt"), ())) if self.options.get("exempt") else None
+
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        targets = [m.start for m in self.aimed_at.finditer(doc)] if self.aimed_at else None
+        exempt = [m.start for m in self.exempt.finditer(doc)] if self.exempt else []
+        negative = []
+        for start, end in doc.sentences:
+            score = analysis.sentiment(doc.text[start:end])
+            if score > self.threshold or any(start <= e < end for e in exempt):
+                continue
+            if targets is not None and not any(start <= t < end for t in targets):
+                continue
+            negative.append((start, end, score))
+        overall = analysis.sentiment(doc.text) if negative else 0.0
+        context.stats.setdefault("sentiment", round(overall, 3))
+        if negative and overall <= self.post_threshold:
+            for start, end, score in negative:
+                yield self.finding(start, end, score=f"{score:.2f}")
+
+
+class Email(Check):
+    """E-mail addresses: personal ones are personal data; shared mailboxes on the organisation's domains are fine."""
+
+    options_schema = {"personal_local_part": str, "shared_message": str}
+
+    def setup(self, policy: Policy) -> None:
+        self.domains = policy.organisation.domains
+        self.personal = self.regex(self.options.get("personal_local_part", r"^[a-z]+[._-][a-z]+\d*$|^[a-z]{2,4}\d{1,4}$"), re.I)
+        self.shared_message = self.options.get("shared_message")
+
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        for span in doc.spans_of("email"):
+            address = doc.text[span.start : span.end]
+            local, _, domain = address.rpartition("@")
+            domain = domain.lower()
+            ours = any(domain == d or domain.endswith("." + d) for d in self.domains)
+            if ours and not self.personal.search(local):
+                continue
+            message = self.shared_message if ours and self.shared_message else None
+            yield self.finding(span.start, span.end, message=message, match=address, domain=self.domains[0] if self.domains else "")
+
+
+class Length(Check):
+    """The post's length as the platform counts it, against its limit."""
+
+    options_schema = {"warn_at": (int, float)}
+
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        platform = context.platform
+        length, cut = analysis.platform_length(doc, platform)
+        context.stats.update(length=length, limit=platform.limit, counting=platform.counting)
+        if platform.limit is not None and length > platform.limit:
+            yield self.finding(cut, len(doc.text), length=length, limit=platform.limit, over=length - platform.limit, platform=platform.name)
+
+
+class HashtagCount(Check):
+    """More hashtags than the platform allows (error) or advises (the rule's severity)."""
+
+    options_schema = {"over_limit_message": str}
+
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        platform = context.platform
+        hashtags = doc.spans_of("hashtag")
+        context.stats["hashtags"] = len(hashtags)
+        if platform.hashtag_limit is not None and len(hashtags) > platform.hashtag_limit:
+            first = hashtags[platform.hashtag_limit]
+            finding = self.finding(first.start, hashtags[-1].end, message=self.options.get("over_limit_message"), count=len(hashtags), limit=platform.hashtag_limit, platform=platform.name)
+            yield _with_severity(finding, "error")
+        elif platform.hashtag_advice is not None and len(hashtags) > platform.hashtag_advice:
+            first = hashtags[platform.hashtag_advice]
+            yield self.finding(first.start, hashtags[-1].end, count=len(hashtags), limit=platform.hashtag_advice, platform=platform.name)
+
+
+class MentionCount(Check):
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        platform = context.platform
+        mentions = doc.spans_of("mention")
+        context.stats["mentions"] = len(mentions)
+        if platform.mention_limit is not None and len(mentions) > platform.mention_limit:
+            first = mentions[platform.mention_limit]
+            yield self.finding(first.start, mentions[-1].end, count=len(mentions), limit=platform.mention_limit, platform=platform.name)
+
+
+def _with_severity(finding: Finding, severity: str) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, severity=severity)
+
+
+class HashtagCase(Check):
+    """Hashtags of several words in one case, which screen readers read as one word."""
+
+    options_schema = {"min_letters": int}
+
+    def setup(self, policy: Policy) -> None:
+        self.min_letters = self.options.get("min_letters", 6)
+
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        for span in doc.spans_of("hashtag"):
+            body = doc.text[span.start + 1 : span.end]
+            if len(body) < self.min_letters or not (body.islower() or body.isupper()) or not body.isalpha():
+                continue
+            words = analysis.segment(body.lower())
+            if len(words) < 2 or any(len(w) < 2 for w in words if w not in ("a",)):
+                continue
+            camel = "#" + "".join(w[:1].upper() + w[1:] for w in words)
+            yield self.finding(span.start, span.end, [camel], match="#" + body)
+
+
+class EmojiRun(Check):
+    """Runs of emoji, each read aloud by name by a screen reader."""
+
+    options_schema = {"max_run": int}
+
+    def setup(self, policy: Policy) -> None:
+        self.max_run = self.options.get("max_run", 3)
+
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        spans = doc.emoji
+        context.stats["emoji"] = len(spans)
+        run: list[tuple[int, int]] = []
+        for span in [*spans, None]:
+            if span is not None and run and not doc.text[run[-1][1] : span[0]].strip():
+                run.append(span)
+                continue
+            if len(run) > self.max_run:
+                yield self.finding(run[0][0], run[-1][1], count=len(run), limit=self.max_run)
+            run = [span] if span is not None else []
+
+
+class FancyText(Check):
+    """Letters from Unicode's mathematical, fullwidth or circled alphabets, which screen readers cannot read as words."""
+
+    options_schema: Mapping[str, Any] = {}
+    FANCY = re.compile("[\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189\u1d00-\u1d2b\u0250-\u02af]+(?:[\\s\U0001d400-\U0001d7ff\uff10-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189\u1d00-\u1d2b\u0250-\u02af]*[\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189\u1d00-\u1d2b\u0250-\u02af])?")
+
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        for match in self.FANCY.finditer(doc.text):
+            found = match.group()
+            plain = analysis.plain_letters(found)
+            if sum(ch.isalnum() for ch in found) < 2 or plain == found:
+                continue
+            yield self.finding(match.start(), match.end(), [plain], match=found)
+
+
+class SentenceLength(Check):
+    options_schema = {"max_words": int}
+    required = ("max_words",)
+
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        limit = self.options["max_words"]
+        longest = 0
+        for start, end in doc.sentences:
+            words = len(doc.words_in(start, end))
+            longest = max(longest, words)
+            if words > limit:
+                yield self.finding(start, end, words=words, limit=limit)
+        context.stats["longest_sentence_words"] = longest
+
+
+class Readability(Check):
+    """Flesch reading ease (textstat) of posts long enough for it to mean something."""
+
+    options_schema = {"min_score": (int, float), "min_words": int}
+    required = ("min_score",)
+
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        words = len(doc.tokens)
+        if words < self.options.get("min_words", 30):
+            return
+        score = analysis.reading_ease(doc.text)
+        context.stats["reading_ease"] = round(score, 1)
+        if score < self.options["min_score"]:
+            yield self.finding(0, len(doc.text), score=f"{score:.0f}", target=self.options["min_score"])
+
+
+class Masked(Check):
+    """Masked forms of listed words (f***, sh!t, b1tch), matched against another rule's list."""
+
+    options_schema = {"words_from": list}
+    required = ("words_from",)
+    TOKEN = re.compile(r"(?<![\w*@#$!])[a-z][a-z*!@#$%1310]*[*!@#$%1310][a-z*!@#$%1310]*(?![\w*@#$])", re.I)
+    LEET = str.maketrans({"!": "i", "1": "i", "@": "a", "$": "s", "3": "e", "0": "o", "#": "*", "%": "*"})
+
+    def setup(self, policy: Policy) -> None:
+        words: set[str] = set()
+        for rule_id in self.strings("words_from"):
+            rule = policy.rules.get(rule_id)
+            if rule is None:
+                raise self.error(f"words_from names {rule_id!r}, which is not a rule")
+            listed = list(rule.options.get("terms", {})) + list(rule.options.get("words", []))
+            words.update(w.lower().rstrip("*") for w in listed if " " not in w)
+        by_length: dict[int, list[str]] = {}
+        for word in words:
+            by_length.setdefault(len(word), []).append(word)
+        self.by_length = by_length
+
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        for match in self.TOKEN.finditer(doc.text):
+            found = match.group()
+            if doc.special_at(match.start(), match.end()) is not None:
+                continue
+            masked = found.lower().translate(self.LEET)
+            if masked.count("*") == len(masked) - 1 and len(masked) < 3:
+                continue
+            for word in self.by_length.get(len(masked), ()):
+                if all(m == "*" or m == w for m, w in zip(masked, word, strict=True)) and masked[0] == word[0]:
+                    yield self.finding(match.start(), match.end(), match=found)
+                    break
+
+
+class BrandName(Check):
+    """The organisation's name written in another case ("university of leicester")."""
+
+    options_schema: Mapping[str, Any] = {}
+
+    def setup(self, policy: Policy) -> None:
+        self.name = policy.organisation.name
+        self.pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, self.name.split())) + r"\b", re.I)
+
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        for match in self.pattern.finditer(doc.text):
+            if match.group() != self.name and doc.special_at(*match.span()) is None:
+                yield self.finding(match.start(), match.end(), [self.name], match=match.group(), name=self.name)
+
+
+KINDS: dict[str, Callable[[Rule, Policy], Check]] = {
+    "terms": Terms,
+    "patterns": Patterns,
+    "shouting": Shouting,
+    "sentiment": Sentiment,
+    "email": Email,
+    "length": Length,
+    "hashtag_count": HashtagCount,
+    "mention_count": MentionCount,
+    "hashtag_case": HashtagCase,
+    "emoji_run": EmojiRun,
+    "fancy_text": FancyText,
+    "sentence_length": SentenceLength,
+    "readability": Readability,
+    "masked": Masked,
+    "brand_name": BrandName,
+}
+
+
+def compile_rule(rule: Rule, policy: Policy) -> Check:
+    factory = KINDS.get(rule.kind)
+    if factory is None:
+        raise PolicyError(rule.file, rule.id, f"unknown kind {rule.kind!r}; known kinds: {', '.join(sorted(KINDS))}")
+    return factory(rule, policy)
