@@ -127,6 +127,62 @@ def _schemas() -> dict[str, Any]:
                 "engines": _ref("Engines"),
             }
         ),
+        "TextPart": _obj(
+            {
+                "ok": {"type": "boolean"},
+                "counts": _ref("Counts"),
+                "findings": {"type": "array", "items": _ref("Finding")},
+                "stats": {"type": "object"},
+            }
+        ),
+        "ImageUpload": _obj(
+            {
+                "image": {"type": "string", "contentMediaType": "application/octet-stream", "description": "PNG, JPEG, WebP or GIF"},
+                "platform": {**_STRING, "default": "x"},
+                "profile": _STRING,
+            },
+            required=["image"],
+        ),
+        "ImageReport": _obj(
+            {
+                "ok": {"type": "boolean"},
+                "counts": _ref("Counts"),
+                "findings": {"type": "array", "items": _ref("Finding"), "description": "About the whole image: start and end are 0."},
+                "metrics": {"type": "object", "description": "What was measured: size, format, colours, share on palette, sharpness..."},
+                "preview_png": {
+                    **_STRING,
+                    "contentEncoding": "base64",
+                    "contentMediaType": "image/png",
+                    "description": "The image as the platform shows it (cropped to its shape, at its display size); empty if it could not be decoded.",
+                },
+            }
+        ),
+        "ProfileUpload": _obj(
+            {
+                "display_name": _STRING,
+                "handle": _STRING,
+                "bio": _STRING,
+                "image": {"type": "string", "contentMediaType": "application/octet-stream"},
+                "platform": {**_STRING, "default": "x"},
+                "profile": _STRING,
+            },
+            required=[],
+        ),
+        "ProfileReport": _obj(
+            {
+                "ok": {"type": "boolean"},
+                "counts": _ref("Counts"),
+                "parts": _obj(
+                    {
+                        "display_name": _ref("TextPart"),
+                        "handle": _ref("TextPart"),
+                        "bio": _ref("TextPart"),
+                        "image": _ref("ImageReport"),
+                    },
+                    required=["display_name", "handle", "bio"],
+                ),
+            }
+        ),
     }
 
 
@@ -137,7 +193,6 @@ def _error_responses(*statuses: int) -> dict[str, Any]:
         403: "Refused: a Host that is not this server, a web page's Origin, or no X-Socialcheck-Client header",
         413: "The body or the image is larger than the server accepts",
         415: "The wrong content type, or an image format that is not supported",
-        422: "The image cannot be checked",
     }
     return {
         str(status): {"description": reasons[status], "content": {"application/json": {"schema": _ref("Error")}}}
@@ -211,6 +266,30 @@ def openapi_document() -> dict[str, Any]:
                             "The findings, sorted by position",
                             {CACHE_HEADER: {"description": "hit when answered from the cache", "schema": {"enum": ["hit", "miss"]}}},
                         ),
+                        **_error_responses(400, 401, 403, 413, 415),
+                    },
+                }
+            },
+            "/v1/check/image": {
+                "post": {
+                    "operationId": "checkImage",
+                    "summary": "Check a profile image against the platform and the visual identity",
+                    "parameters": [_CLIENT_PARAMETER],
+                    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _ref("ImageUpload")}}},
+                    "responses": {
+                        "200": _ok("ImageReport", "The findings, what was measured, and a preview"),
+                        **_error_responses(400, 401, 403, 413, 415),
+                    },
+                }
+            },
+            "/v1/check/profile": {
+                "post": {
+                    "operationId": "checkProfile",
+                    "summary": "Check a whole profile: display name, handle, bio and image",
+                    "parameters": [_CLIENT_PARAMETER],
+                    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _ref("ProfileUpload")}}},
+                    "responses": {
+                        "200": _ok("ProfileReport", "The findings for each part; text offsets count within that part"),
                         **_error_responses(400, 401, 403, 413, 415),
                     },
                 }

@@ -7,6 +7,7 @@ not answer strangers on the network.
 
 from __future__ import annotations
 
+import logging
 import signal
 import socket
 import sys
@@ -97,6 +98,9 @@ def run(
 
     import waitress
 
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Under a burst of checks waitress warns of every queued request; that is normal here, not news.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     loopback = is_loopback(host)
     if token is None:
         token, token_file = load_or_create_token()

@@ -45,8 +45,8 @@ DEFAULTS: dict[str, Any] = {
     # Largest JSON body of a text check, and of an image or profile upload, in bytes.
     "SOCIALCHECK_TEXT_BODY_LIMIT": 1024 * 1024,
     "SOCIALCHECK_IMAGE_BODY_LIMIT": 16 * 1024 * 1024,
-    # Largest image, in pixels, read from its header before it is decoded.
-    "SOCIALCHECK_MAX_IMAGE_PIXELS": 40_000_000,
+    # Largest image, in pixels, read from its header before it is decoded; None: the library's own limit.
+    "SOCIALCHECK_MAX_IMAGE_PIXELS": None,
 }
 
 
@@ -88,7 +88,7 @@ class ServerSettings:
             cache_size=_positive_int(value, "SOCIALCHECK_CACHE_SIZE", allow_zero=True),
             text_body_limit=_positive_int(value, "SOCIALCHECK_TEXT_BODY_LIMIT"),
             image_body_limit=_positive_int(value, "SOCIALCHECK_IMAGE_BODY_LIMIT"),
-            max_image_pixels=_positive_int(value, "SOCIALCHECK_MAX_IMAGE_PIXELS"),
+            max_image_pixels=_optional_int(value, "SOCIALCHECK_MAX_IMAGE_PIXELS") or _library_pixel_limit(),
         )
 
     def origin_allowed(self, origin: str) -> bool:
@@ -130,6 +130,12 @@ def extension_origin(value: str) -> str:
         f"extension id {value!r} is neither a Chrome extension id (32 letters a-p) "
         "nor an origin such as chrome-extension://ID or moz-extension://UUID"
     )
+
+
+def _library_pixel_limit() -> int:
+    from checker.image.decode import MAX_HEADER_PIXELS  # numpy and Pillow: only when the app is built
+
+    return MAX_HEADER_PIXELS
 
 
 def _strings(value: Mapping[str, Any], key: str) -> Iterable[str]:

@@ -5,6 +5,7 @@ Offsets in every text finding are UTF-16 code units, as JavaScript counts them.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -16,7 +17,7 @@ from server.cache import cache_key
 from server.engines import Engines
 from server.errors import ApiError
 from server.offsets import findings_to_utf16
-from server.security import CACHE_HEADER, body_limit, require_json
+from server.security import CACHE_HEADER, body_limit, require_json, require_multipart
 
 bp = Blueprint("checks", __name__)
 
@@ -73,3 +74,85 @@ def check_text() -> Response:
     response = jsonify({**answer, "engines": states})
     response.headers[CACHE_HEADER] = "hit" if hit else "miss"
     return response
+
+
+# --- images and profiles (multipart) -------------------------------------------------------
+
+
+def _form_string(name: str, default: str | None) -> str | None:
+    value = request.form.get(name)
+    return default if value is None or value == "" else value
+
+
+def _guard_image(data: bytes, max_pixels: int) -> None:
+    """Refuse what is not an image we read, and images too large, from the header alone."""
+    from PIL import Image, UnidentifiedImageError
+
+    from checker.image.identity import KNOWN_FORMATS
+
+    try:
+        with Image.open(io.BytesIO(data), formats=list(KNOWN_FORMATS)) as image:
+            width, height = image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        width = height = max_pixels  # past Pillow's own guard: far too large
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ApiError(
+            415, "unsupported_image", f"This is not an image the checker reads ({', '.join(KNOWN_FORMATS)}), or its header is damaged."
+        ) from None
+    if width * height > max_pixels:
+        raise ApiError(
+            413,
+            "image_too_large",
+            f"The image has more pixels than this server opens ({max_pixels:,} at most); profile images need "
+            "only a few hundred pixels a side.",
+        )
+
+
+def _uploaded_image(*, required: bool) -> bytes | None:
+    upload = request.files.get("image")
+    if upload is None:
+        if required:
+            raise ApiError(400, "missing_image", "Send the image as a file in the multipart field 'image'.")
+        return None
+    data = upload.read()
+    if not data:
+        raise ApiError(400, "missing_image", "The uploaded image is empty (0 bytes).")
+    _guard_image(data, _engines().settings.max_image_pixels)
+    return data
+
+
+def _multipart() -> Engines:
+    engines = _engines()
+    body_limit(engines.settings.image_body_limit)
+    require_multipart()
+    return engines
+
+
+@bp.post("/check/image")
+def check_image() -> Response:
+    engines = _multipart()
+    data = _uploaded_image(required=True)
+    report = checker.check_image(
+        data, platform=_form_string("platform", "x"), profile=_form_string("profile", None), policy=engines.policy
+    )
+    return jsonify(report.to_dict())
+
+
+@bp.post("/check/profile")
+def check_profile() -> Response:
+    engines = _multipart()
+    parts = {name: request.form.get(name, "") for name in ("display_name", "handle", "bio")}
+    image = _uploaded_image(required=False)
+    report = checker.check_profile(
+        parts["display_name"],
+        parts["handle"],
+        parts["bio"],
+        image,
+        platform=_form_string("platform", "x"),
+        profile=_form_string("profile", None),
+        policy=engines.policy,
+    )
+    answer = report.to_dict()
+    for name, text in parts.items():
+        answer["parts"][name]["findings"] = findings_to_utf16(text, answer["parts"][name]["findings"])
+    return jsonify(answer)

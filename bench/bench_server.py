@@ -1,0 +1,227 @@
+"""Load the real server on loopback and print its latency, throughput and memory.
+
+    .venv/bin/python bench/bench_server.py            # Harper on, LanguageTool off (the default install)
+    .venv/bin/python bench/bench_server.py --no-grammar --seconds 3
+
+The server runs in its own process (`socialcheck serve`'s code, waitress), so
+the load generator's own CPU use does not slow it down by sharing its GIL.
+Eight clients, each on its own keep-alive connection, send a 280-character
+post. Three phases, each bounded in requests and in time:
+
+  paced        8 clients together at --rate checks a second (as people typing
+               produce them): p50 and p99 latency; every draft is new (no cache).
+  saturated    8 clients as fast as they can, every draft new: checks a second.
+  cached       8 clients as fast as they can, re-sending one unchanged draft.
+
+Targets (issue 4): p50 < 5 ms and p99 < 20 ms with 8 clients, more than 300
+checks a second, server memory under 150 MB without LanguageTool.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = 8
+POST = (
+    "Congratulations to our researchers at the University of Leicester, awarded £2.4m to study "
+    "antimicrobial resistance in hospitals across the East Midlands. Read how the project will help "
+    "patients and NHS staff: https://le.ac.uk/news/2026/amr-study #Research #AMR @LeicesterNHS"
+)
+
+
+def post_text(n: int | None) -> str:
+    """The 280-character post; a different number in each new draft so the cache cannot answer it."""
+    text = POST if n is None else POST.replace("£2.4m", f"£{n % 997 / 10 + 1:.1f}m", 1)
+    return (text + " " * 280)[:280]
+
+
+@dataclass
+class Phase:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        if not self.latencies:
+            return f"{self.name:<10} no answers ({self.errors} errors)"
+        ms = sorted(x * 1000 for x in self.latencies)
+        p99 = ms[min(len(ms) - 1, int(0.99 * len(ms)))]
+        rate = len(ms) / self.seconds
+        return (
+            f"{self.name:<10} {len(ms):>6} checks  {rate:>7.0f}/s  p50 {statistics.median(ms):6.2f} ms  "
+            f"p99 {p99:6.2f} ms  max {ms[-1]:6.2f} ms  errors {self.errors}"
+        )
+
+    def p(self, q: float) -> float:
+        ms = sorted(x * 1000 for x in self.latencies)
+        return ms[min(len(ms) - 1, int(q * len(ms)))]
+
+
+class Client:
+    def __init__(self, port: int, token: str) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        self.headers = {
+            "Content-Type": "application/json",
+            "X-Socialcheck-Client": "bench",
+            "Authorization": f"Bearer {token}",
+        }
+
+    def check(self, text: str) -> bool:
+        body = json.dumps({"text": text, "platform": "x", "profile": "corporate"}).encode()
+        self.connection.request("POST", "/v1/check/text", body, self.headers)
+        response = self.connection.getresponse()
+        payload = response.read()
+        return response.status == 200 and b'"findings"' in payload
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def run_phase(name: str, port: int, token: str, *, requests: int, seconds: float, rate: float | None, cached: bool) -> Phase:
+    """8 clients share `requests` checks, stopping early after `seconds`; paced at `rate` a second if given."""
+    phase = Phase(name)
+    counter = iter(range(10**9))
+    lock = threading.Lock()
+    start = time.perf_counter()
+    deadline = start + seconds
+    interval = CLIENTS / rate if rate else 0.0
+
+    def worker(index: int) -> None:
+        client = Client(port, token)
+        due = start + index * interval / CLIENTS
+        try:
+            while True:
+                with lock:
+                    n = next(counter)
+                if n >= requests or time.perf_counter() > deadline:
+                    return
+                if interval:
+                    pause = due - time.perf_counter()
+                    if pause > 0:
+                        time.sleep(pause)
+                    due += interval
+                sent = time.perf_counter()
+                ok = client.check(post_text(None if cached else n))
+                took = time.perf_counter() - sent
+                with lock:
+                    if ok:
+                        phase.latencies.append(took)
+                    else:
+                        phase.errors += 1
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    phase.seconds = time.perf_counter() - start
+    return phase
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """Resident memory now and at its peak (Linux /proc), in MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+    peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+    return rss, peak
+
+
+def start_server(*, grammar: bool, token: str, config_dir: str) -> tuple[subprocess.Popen[str], int]:
+    code = (
+        "import sys; from server.serve import run; "
+        f"sys.exit(run(host='127.0.0.1', port=0, token={token!r}, grammar={grammar!r}))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOCIALCHECK_LT_", "LTP_"))}
+    env.update({"SOCIALCHECK_CONFIG_DIR": config_dir, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)})
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    assert process.stdout is not None
+    for line in process.stdout:
+        print(f"  server: {line.rstrip()}" if "token" not in line else "  server: pairing token: (hidden)")
+        found = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
+        if found:
+            port = int(found.group(1))
+        if line.startswith("Press Ctrl+C"):
+            threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()  # drain
+            return process, port
+    raise SystemExit("the server did not start")
+
+
+def wait_until_ready(port: int, token: str, limit: float = 60.0) -> dict:
+    deadline = time.monotonic() + limit
+    while True:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection.request("GET", "/v1/health", headers={"Authorization": f"Bearer {token}"})
+        health = json.loads(connection.getresponse().read())
+        connection.close()
+        if health["status"] != "starting" or time.monotonic() > deadline:
+            return health
+        time.sleep(0.2)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--no-grammar", action="store_true", help="switch the grammar engine off (rules alone)")
+    parser.add_argument("--seconds", type=float, default=5.0, help="longest time for each phase (default 5)")
+    parser.add_argument("--requests", type=int, default=5000, help="most checks in each phase (default 5000)")
+    parser.add_argument("--rate", type=float, default=320.0, help="checks a second in the paced phase (default 320)")
+    args = parser.parse_args()
+    print(f"socialcheck server bench: {CLIENTS} clients, a {len(post_text(None))}-character post, loopback")
+
+    token = secrets.token_urlsafe(32)
+    with tempfile.TemporaryDirectory() as config_dir:
+        process, port = start_server(grammar=not args.no_grammar, token=token, config_dir=config_dir)
+        try:
+            health = wait_until_ready(port, token)
+            engines = ", ".join(f"{name} {state['state']}" for name, state in health["engines"].items())
+            print(f"engines: {engines}")
+            rss_idle, _ = memory_mb(process.pid)
+            run_phase("warm-up", port, token, requests=400, seconds=args.seconds, rate=None, cached=False)
+            paced = run_phase("paced", port, token, requests=args.requests, seconds=args.seconds, rate=args.rate, cached=False)
+            saturated = run_phase("saturated", port, token, requests=args.requests, seconds=args.seconds, rate=None, cached=False)
+            cached = run_phase("cached", port, token, requests=args.requests, seconds=args.seconds, rate=None, cached=True)
+            rss, peak = memory_mb(process.pid)
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    print()
+    for phase in (paced, saturated, cached):
+        print(phase.line())
+    print(f"memory     idle {rss_idle:.0f} MB, after load {rss:.0f} MB, peak {peak:.0f} MB (server process)")
+    print()
+    checks = [
+        (f"p50 at {args.rate:.0f}/s < 5 ms", paced.p(0.5) < 5, f"{paced.p(0.5):.2f} ms"),
+        (f"p99 at {args.rate:.0f}/s < 20 ms", paced.p(0.99) < 20, f"{paced.p(0.99):.2f} ms"),
+        ("throughput > 300 checks/s", len(saturated.latencies) / saturated.seconds > 300, f"{len(saturated.latencies) / saturated.seconds:.0f}/s"),
+        ("peak memory < 150 MB", peak < 150, f"{peak:.0f} MB"),
+        ("no errors", not (paced.errors or saturated.errors or cached.errors), "0" if not (paced.errors or saturated.errors or cached.errors) else "some"),
+    ]
+    for label, passed, figure in checks:
+        print(f"{'PASS' if passed else 'FAIL'}  {label:<28} {figure}")
+    return 0 if all(passed for _, passed, _ in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
