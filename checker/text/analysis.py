@@ -32,6 +32,11 @@ def sentiment(text: str) -> float:
     return float(_vader().polarity_scores(text)["compound"])
 
 
+def valence(word: str) -> float:
+    """A word's valence in VADER's lexicon, from -4 to 4 (0 when it is not listed)."""
+    return float(_vader().lexicon.get(word, 0.0))
+
+
 @cache
 def common_words() -> frozenset[str]:
     """Everyday English words: Dale-Chall's easy words (via textstat) and VADER's lexicon."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from checker.text.document import WORD, Document, Token
 
 JOINERS = re.compile(r"[\s\-‐‑–]+")
+ELONGATED = re.compile(r"([a-z])\1{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +41,17 @@ def split_phrase(phrase: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+def _forms(word: str) -> tuple[str, ...]:
+    """The word, and for "fuuuck" or "sooo" the word with stretched letters squeezed to one and to two."""
+    if ELONGATED.search(word) is None:
+        return (word,)
+    return (word, ELONGATED.sub(r"\1", word), ELONGATED.sub(r"\1\1", word))
+
+
 def _word_matches(pattern: str, word: str) -> bool:
-    return word.startswith(pattern[:-1]) if pattern.endswith("*") else word == pattern
+    if pattern.endswith("*"):
+        return any(form.startswith(pattern[:-1]) for form in _forms(word))
+    return pattern in _forms(word)
 
 
 class PhraseIndex:
@@ -70,10 +80,13 @@ class PhraseIndex:
         return sum(map(len, self.exact.values())) + len(self.prefixed)
 
     def _candidates(self, word: str) -> list[Phrase]:
-        found = self.exact.get(word, [])
-        if self._prefix_start is not None and self._prefix_start.match(word):
-            found = found + [p for p in self.prefixed if word.startswith(p.words[0][:-1])]
-        return found
+        for form in _forms(word):
+            found = self.exact.get(form, [])
+            if self._prefix_start is not None and self._prefix_start.match(form):
+                found = found + [p for p in self.prefixed if form.startswith(p.words[0][:-1])]
+            if found:
+                return found
+        return []
 
     def finditer(self, doc: Document) -> Iterator[PhraseMatch]:
         """Non-overlapping matches, left to right, the longest phrase first."""

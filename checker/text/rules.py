@@ -517,7 +517,38 @@ class BrandName(Check):
                 yield self.finding(match.start(), match.end(), [self.name], match=match.group(), name=self.name)
 
 
+class Attack(Check):
+    """A person or group, then soon after a strongly negative word: "you are pathetic", "he is a disgrace".
+
+    The words' negativity is VADER's lexicon valence; a negation in between ("you are not alone") cancels.
+    """
+
+    options_schema = {"targets": list, "window": int, "max_valence": (int, float), "negations": list}
+    required = ("targets",)
+
+    def setup(self, policy: Policy) -> None:
+        self.targets = PhraseIndex(dict.fromkeys(self.strings("targets"), ()))
+        self.window = self.options.get("window", 4)
+        self.max_valence = float(self.options.get("max_valence", -1.5))
+        self.negations = set(self.strings("negations")) or {"not", "no", "never", "isn't", "aren't", "wasn't", "don't", "n't", "nothing"}
+
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        tokens = doc.tokens
+        for match in self.targets.finditer(doc):
+            after = match.first_token + len(match.phrase.words)
+            for token in tokens[after : after + self.window]:
+                if token.lower in self.negations or token.lower.endswith("n't"):
+                    break
+                if doc.text[match.end : token.start].strip(" ,") and any(ch in ".!?;\n" for ch in doc.text[match.end : token.start]):
+                    break
+                # Participles describe what happened ("arrested", "lying"), not who someone is.
+                if not token.lower.endswith(("ing", "ed")) and analysis.valence(token.lower) <= self.max_valence:
+                    yield self.finding(match.start, token.end, match=doc.text[match.start : token.end])
+                    break
+
+
 KINDS: dict[str, Callable[[Rule, Policy], Check]] = {
+    "attack": Attack,
     "terms": Terms,
     "patterns": Patterns,
     "shouting": Shouting,
