@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import jsonschema
 import pytest
 from hypothesis import given
@@ -254,3 +256,29 @@ def test_http_errors_are_json_never_html(client, method, path, status, code):
     assert response.mimetype == "application/json"
     assert response.get_json()["error"]["code"] == code
     assert b"<html" not in response.data.lower()
+
+
+# --- with the grammar engine, as `socialcheck serve` runs -------------------------------------
+
+
+class TestWithGrammar:
+    @pytest.fixture
+    def app_config(self):
+        return {"TESTING": True, "SOCIALCHECK_GRAMMAR": True}
+
+    def test_health_says_starting_until_harper_is_ready_then_spelling_is_checked(self, client, openapi):
+        deadline = time.monotonic() + 60
+        while (health := client.get("/v1/health")).get_json()["status"] == "starting":
+            assert "starting" in {s["state"] for s in health.get_json()["engines"].values()}
+            assert time.monotonic() < deadline, "the grammar engine did not start within a minute"
+            time.sleep(0.1)
+        assert_matches_openapi(openapi, "/v1/health", "get", health)
+        assert health.get_json()["engines"]["harper"]["state"] == "ready"
+
+        text = "🎉🎉 We recieve many applications."
+        response = client.post("/v1/check/text", json={"text": text, "platform": "x"}, headers=CLIENT)
+        assert_matches_openapi(openapi, "/v1/check/text", "post", response)
+        spelling = [f for f in response.get_json()["findings"] if f["category"] == "spelling"]
+        assert spelling, response.get_json()["findings"]
+        assert utf16_slice(text, spelling[0]["start"], spelling[0]["end"]) == "recieve"
+        assert response.get_json()["engines"]["harper"]["state"] == "ready"

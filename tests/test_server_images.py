@@ -150,7 +150,7 @@ def test_a_profile_check_reports_each_part_with_utf16_offsets(client):
     encoded = bio.encode("utf-16-le")
     for finding, expected in zip(served, library, strict=True):
         assert encoded[2 * finding["start"] : 2 * finding["end"]].decode("utf-16-le") == bio[expected.start : expected.end]
-    assert served[0]["start"] != library[0].start  # the two emoji moved it
+    assert any(f["start"] != e.start for f, e in zip(served, library, strict=True))  # the two emoji moved them
 
 
 def test_a_profile_without_an_image(client):

@@ -67,7 +67,9 @@ def check_text() -> Response:
     answer = engines.cache.get(key)
     hit = answer is not None
     if answer is None:
-        report = checker.check_text(text, platform=platform, profile=profile, policy=engines.policy)
+        report = checker.check_text(
+            text, platform=platform, profile=profile, policy=engines.policy, grammar=engines.settings.grammar
+        )
         answer = report.to_dict()
         answer["findings"] = findings_to_utf16(text, answer["findings"])
         engines.cache.put(key, answer)
