@@ -14,6 +14,7 @@ from checker.errors import (
     UnknownProfileError,
 )
 from checker.findings import CATEGORIES, Finding, Report
+from checker.image import ImageReport, ProfileReport, check_image, check_profile
 from checker.policy import Policy, load_policy
 from checker.text.engine import check_text
 
@@ -23,13 +24,17 @@ __all__ = [
     "CATEGORIES",
     "CheckerError",
     "Finding",
+    "ImageReport",
     "InputError",
     "Policy",
     "PolicyError",
+    "ProfileReport",
     "Report",
     "UnknownPlatformError",
     "UnknownProfileError",
     "__version__",
+    "check_image",
+    "check_profile",
     "check_text",
     "load_policy",
 ]

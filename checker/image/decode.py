@@ -1,0 +1,164 @@
+"""Open untrusted image bytes safely and reduce them to what the checks need.
+
+Only the formats we accept are parsed (`Image.open(..., formats=...)`); the
+pixel count is checked from the header, before any pixel is decoded; JPEGs are
+decoded at reduced size with `draft()`; EXIF orientation is applied; every mode
+(CMYK, 16-bit, palette, grey with alpha) becomes 8-bit RGBA. Peak memory is
+bounded by MAX_DECODED_PIXELS.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, UnidentifiedImageError
+
+from checker.image.identity import KNOWN_FORMATS
+
+# Largest image (by its header) that we open at all: far above any avatar, and
+# below Pillow's own decompression-bomb threshold (about 89 megapixels).
+MAX_HEADER_PIXELS = 50_000_000
+# Largest bitmap we decode (after JPEG draft reduction): 16 MP of RGBA is 64 MB.
+MAX_DECODED_PIXELS = 16_000_000
+# Longest side of the working copy every check uses.
+WORKING_SIDE = 1024
+# JPEGs are decoded at 1/2, 1/4 or 1/8 while both sides stay at least this.
+DRAFT_SIDE = 512
+_EXIF_ORIENTATION = 0x0112
+# EXIF orientation value -> the transpose that shows the image upright (as ImageOps.exif_transpose).
+_ORIENTATION_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+class DecodeProblem(Exception):
+    """The bytes could not be turned into pixels; `category` and `message` say why."""
+
+    def __init__(self, rule: str, category: str, message: str, facts: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.category = category
+        self.message = message
+        self.facts = facts or {}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Decoded:
+    """An image ready for checking: header facts plus an RGBA working copy."""
+
+    format: str
+    width: int  # after EXIF rotation
+    height: int
+    mode: str  # the file's own mode, before conversion
+    frames: int
+    animated: bool
+    had_alpha: bool
+    rotated: bool
+    rgba: NDArray[np.uint8]  # (h, w, 4), longest side at most WORKING_SIDE
+
+    @property
+    def scale(self) -> float:
+        """Working-copy pixels per original pixel."""
+        return self.rgba.shape[1] / self.width
+
+
+def _to_rgba(image: Image.Image) -> tuple[Image.Image, bool]:
+    """Any Pillow mode to 8-bit RGBA; also says whether the source had transparency."""
+    mode = image.mode
+    had_alpha = mode in ("RGBA", "LA", "La", "PA", "RGBa") or "transparency" in image.info
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        # 16-bit (or 32-bit integer) grey: Pillow's convert("L") clips instead of scaling.
+        values = np.asarray(image, dtype=np.float64)
+        peak = 65535.0 if values.max(initial=0) > 255 or mode.startswith("I;16") else 255.0
+        grey = np.clip(values * (255.0 / peak) + 0.5, 0, 255).astype(np.uint8)
+        return Image.fromarray(grey, "L").convert("RGBA"), False
+    if mode == "F":
+        grey = np.clip(np.asarray(image, dtype=np.float64) + 0.5, 0, 255).astype(np.uint8)
+        return Image.fromarray(grey, "L").convert("RGBA"), False
+    if mode == "CMYK" or mode not in ("RGB", "RGBA", "L", "LA", "P", "PA", "1", "La", "RGBa"):
+        image = image.convert("RGB")
+    return image.convert("RGBA"), had_alpha
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode bytes into a `Decoded`, or raise `DecodeProblem` with a finding's worth of explanation."""
+    try:
+        image = Image.open(io.BytesIO(data), formats=list(KNOWN_FORMATS))
+    except UnidentifiedImageError:
+        raise DecodeProblem(
+            "image.format.unreadable",
+            "format",
+            "This is not a PNG, JPEG, WebP or GIF image (or its header is damaged), so it cannot be checked.",
+        ) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise DecodeProblem(
+            "image.dimensions.too_large",
+            "dimensions",
+            f"The image has more pixels than the checker opens ({MAX_HEADER_PIXELS / 1e6:.0f} megapixels at most); "
+            "profile images need only a few hundred pixels a side.",
+        ) from None
+    except OSError as error:
+        raise DecodeProblem("image.format.unreadable", "format", f"The image header cannot be read ({error}).") from None
+    with image:
+        fmt = image.format or "unknown"
+        width, height = image.size
+        frames = int(getattr(image, "n_frames", 1) or 1)
+        animated = bool(getattr(image, "is_animated", False)) and frames > 1
+        mode = image.mode
+        facts: dict[str, object] = {"format": fmt, "width": width, "height": height}
+        if width * height > MAX_HEADER_PIXELS:
+            raise DecodeProblem(
+                "image.dimensions.too_large",
+                "dimensions",
+                f"The image is {width}x{height} ({width * height / 1e6:.0f} megapixels), more than the checker opens "
+                f"({MAX_HEADER_PIXELS / 1e6:.0f} megapixels); profile images need only a few hundred pixels a side.",
+                facts,
+            )
+        orientation = image.getexif().get(_EXIF_ORIENTATION, 1)
+        if fmt == "JPEG":
+            image.draft("RGB", (min(width, DRAFT_SIDE), min(height, DRAFT_SIDE)))
+        if image.size[0] * image.size[1] > MAX_DECODED_PIXELS:
+            raise DecodeProblem(
+                "image.dimensions.too_large",
+                "dimensions",
+                f"The image is {width}x{height}; the checker decodes at most {MAX_DECODED_PIXELS / 1e6:.0f} megapixels "
+                "of this format. Export it at the size the platform asks for.",
+                facts,
+            )
+        try:
+            image.load()
+        except (OSError, SyntaxError, ValueError) as error:
+            raise DecodeProblem(
+                "image.format.damaged",
+                "format",
+                f"The {fmt} file is damaged or cut short and cannot be decoded ({error}).",
+                facts,
+            ) from None
+        working, had_alpha = _to_rgba(image)
+    if max(working.size) > WORKING_SIDE:
+        working.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    rotation = _ORIENTATION_TRANSPOSE.get(orientation)
+    if rotation is not None:
+        working = working.transpose(rotation)
+        if orientation >= 5:
+            width, height = height, width
+    return Decoded(
+        format=fmt,
+        width=width,
+        height=height,
+        mode=mode,
+        frames=frames,
+        animated=animated,
+        had_alpha=had_alpha,
+        rotated=rotation is not None,
+        rgba=np.asarray(working, dtype=np.uint8),
+    )
