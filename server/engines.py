@@ -39,6 +39,10 @@ class Engines:
     @classmethod
     def start(cls, settings: ServerSettings) -> Engines:
         policy = load_policy(settings.policy)
+        # The visual identity too, so that a mistake in identity.toml stops the server now, not on an upload.
+        from checker.image.identity import visual_identity
+
+        visual_identity(policy)
         engines = cls(settings=settings, policy=policy, cache=ResponseCache(settings.cache_size))
         if settings.grammar:
             engines.grammar, engines.grammar_problem = _import_grammar()

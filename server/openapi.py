@@ -84,6 +84,29 @@ def _schemas() -> dict[str, Any]:
                         }
                     ),
                 },
+                "image": _obj(
+                    {
+                        "platforms": {
+                            "type": "array",
+                            "items": _obj(
+                                {
+                                    "id": _STRING,
+                                    "name": _STRING,
+                                    "shape": _STRING,
+                                    "recommended": _COUNT,
+                                    "minimum": _COUNT,
+                                    "display": _COUNT,
+                                    "max_bytes": {"type": ["integer", "null"]},
+                                    "formats": _STRINGS,
+                                }
+                            ),
+                        },
+                        "palette": {
+                            "type": "array",
+                            "items": _obj({"name": _STRING, "hex": {"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$"}, "role": _STRING}),
+                        },
+                    }
+                ),
                 "categories": _obj(
                     {
                         "text": {"type": "array", "items": {"enum": list(TEXT_CATEGORIES)}},

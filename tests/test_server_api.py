@@ -111,6 +111,9 @@ def test_policy_lists_what_the_extension_offers(client):
     x = next(p for p in policy["platforms"] if p["id"] == "x")
     assert x["limit"] == 280
     assert all(g["title"] for g in policy["guidelines"])
+    image_platforms = {p["id"]: p for p in policy["image"]["platforms"]}
+    assert image_platforms["x"]["recommended"] == 400 and image_platforms["mastodon"]["shape"]
+    assert policy["image"]["palette"]
 
 
 # --- text checks ------------------------------------------------------------------------------
@@ -207,6 +210,7 @@ class TestSmallCache:
         (b"\xff\xfe\x00garbage", 400, "bad_json"),
         ('["a list", "not an object"]', 400, "bad_json"),
         ("null", 400, "bad_json"),
+        ("[" * 100_000, 400, "bad_json"),
         ('{"platform": "x"}', 400, "missing_text"),
         ('{"text": 42}', 400, "invalid_field"),
         ('{"text": null}', 400, "invalid_field"),
@@ -224,6 +228,13 @@ def test_bad_requests_get_json_errors_with_codes(client, data, status, code):
     error = response.get_json()["error"]
     assert error["code"] == code
     assert error["message"] and "<" not in error["message"]
+
+
+def test_a_text_longer_than_the_library_takes_is_refused(client):
+    response = client.post("/v1/check/text", json={"text": "a" * 100_001}, headers=CLIENT)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_input" and "100,000" in error["message"]
 
 
 def test_an_unknown_platform_names_the_valid_ones(client):

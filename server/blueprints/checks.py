@@ -30,7 +30,7 @@ def _engines() -> Engines:
 def _json_object() -> dict[str, Any]:
     try:
         payload = json.loads(request.get_data(cache=False))
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         # json's message names the line and column only, never the content.
         detail = f": {error}" if isinstance(error, json.JSONDecodeError) else ""
         raise ApiError(400, "bad_json", f"The body is not valid JSON{detail}.") from None

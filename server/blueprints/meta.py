@@ -60,11 +60,35 @@ def policy_document(policy: Policy) -> dict[str, Any]:
             }
             for p in policy.platforms.values()
         ],
+        "image": _image_document(policy),
         "categories": {"text": list(TEXT_CATEGORIES), "image": list(IMAGE_CATEGORIES)},
         "severities": list(SEVERITIES),
         "guidelines": [
             {"id": g.id, "title": g.title, "text": g.text, "url": g.url} for g in policy.guidelines.values()
         ],
+    }
+
+
+def _image_document(policy: Policy) -> dict[str, Any]:
+    """The visual identity the image checks use: each platform's avatar figures and the brand palette."""
+    from checker.image.identity import visual_identity
+
+    identity = visual_identity(policy)
+    return {
+        "platforms": [
+            {
+                "id": spec.id,
+                "name": spec.name,
+                "shape": spec.shape,
+                "recommended": spec.recommended,
+                "minimum": spec.minimum,
+                "display": spec.display,
+                "max_bytes": spec.max_bytes,
+                "formats": list(spec.formats),
+            }
+            for spec in identity.platforms.values()
+        ],
+        "palette": [{"name": c.name, "hex": c.hex, "role": c.role} for c in identity.palette],
     }
 
 
