@@ -16,6 +16,8 @@ from checker.grammar.config import GrammarConfig
 
 # Harper's lint kinds that are about spelling; every other kind is grammar, style or punctuation.
 SPELLING_KINDS = frozenset({"Spelling", "Typo"})
+# A post is plain text: Markdown mode would read "*" and "_" as markup. (Both cost the same.)
+MARKUP = "plaintext"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +101,9 @@ class HarperEngine:
                 for rule in self.config.harper_disabled():
                     settings[rule] = False
                 linter.set_lint_config(settings)
-                if self.config.words:
-                    linter.import_words(list(self.config.words))
+                unknown = _unknown_words(linter, self.config.words)
+                if unknown:
+                    linter.import_words(unknown)
             except Exception as error:  # noqa: BLE001 - any failure means "unavailable", never a crash
                 self.status.set("unavailable", f"Harper could not start: {type(error).__name__}: {error}")
                 return
@@ -108,7 +111,7 @@ class HarperEngine:
                 self._building_in_background = False
             self._linter = linter
             dialect_name = dialect.name.title()
-            self.status.set("ready", f"{dialect_name} English, {len(self.config.words)} organisation words")
+            self.status.set("ready", f"{dialect_name} English, {len(unknown)} organisation words added")
 
     def ensure_ready(self) -> bool:
         """Build on first use unless a background build is under way (then answer without Harper)."""
@@ -122,7 +125,7 @@ class HarperEngine:
         linter = self._linter
         assert linter is not None, "call ensure_ready() first"
         with self._lint_lock:
-            organised = linter.organized_lints(paragraph, language="plaintext")
+            organised = linter.organized_lints(paragraph, language=MARKUP)
         matches = []
         for rule, lints in organised.items():
             for lint in lints:
@@ -155,3 +158,17 @@ def _replacement(problem: str, suggestion: object) -> str:
     if kind == harper.SuggestionKind.INSERT_AFTER:
         return problem + text
     return text
+
+
+def _unknown_words(linter: object, words: tuple[str, ...]) -> list[str]:
+    """The organisation's words that Harper flags as misspelt: only those are imported.
+
+    Importing a word Harper already knows ("the", "of" from "University of Leicester")
+    would replace its curated entry, and with it what the grammar rules know about it.
+    """
+    if not words:
+        return []
+    probe = " ".join(f"We saw {word} today." for word in words)
+    lints = linter.organized_lints(probe, language="plaintext", dedup=False)  # type: ignore[attr-defined]
+    flagged = {lint.problem_text for lint in lints.get("SpellCheck", [])}
+    return [word for word in words if word in flagged]
