@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.errors import InputError
-from checker.findings import Finding, Report
-from checker.policy import Policy, load_policy
+from checker.findings import SEVERITIES, Finding, Report
+from checker.policy import Example, Policy, Rule, load_policy
 from checker.text.document import Document
 from checker.text.rules import Check, Context, compile_rule
 
@@ -21,7 +21,7 @@ class CompiledChecker:
     profile: str
     checks: tuple[Check, ...]
 
-    def run(self, text: str, platform: str) -> Report:
+    def run(self, text: str, platform: str, grammar: bool = True) -> Report:
         context = Context(platform=self.policy.platform(platform), policy=self.policy)
         doc = Document(text)
         findings: list[Finding] = []
@@ -31,7 +31,13 @@ class CompiledChecker:
                 # One "!!" or one "lol" is a note; a post full of them is a problem.
                 found = [replace(f, severity="info") for f in found]
             findings.extend(found)
+        if grammar:
+            from checker.grammar import check_grammar, engine_states, merge
+
+            findings = merge(findings, check_grammar(text, self.policy))
         stats: dict[str, Any] = {"platform": platform, "profile": self.profile, "characters": len(text)}
+        if grammar:
+            stats["engines"] = engine_states()
         stats.update(context.stats)
         return Report.build(findings, stats)
 
@@ -53,14 +59,27 @@ def compile_checker(policy: Policy, profile: str | None = None) -> CompiledCheck
     return compiled
 
 
+def check_example(policy: Policy, rule: Rule, example: Example) -> bool:
+    """Whether `rule` alone, at its own severity, flags one of its examples."""
+    checker = CompiledChecker(policy, policy.default_profile, (compile_rule(rule, policy),))
+    report = checker.run(example.text, example.platform, grammar=False)
+    at_least = SEVERITIES.index(rule.severity)
+    return any(f.rule == rule.id and SEVERITIES.index(f.severity) <= at_least for f in report.findings)
+
+
 def check_text(
     text: str,
     platform: str = "generic",
     profile: str | None = None,
     *,
     policy: Policy | None = None,
+    grammar: bool = True,
 ) -> Report:
     """Check the text of a post against a policy (the bundled default when none is given).
+
+    With `grammar` (the default), the configured grammar and spelling engines run too
+    (Harper unless the policy or SOCIALCHECK_GRAMMAR says otherwise); `grammar=False` runs
+    the policy's rules alone.
 
     Raises UnknownPlatformError or UnknownProfileError (both ValueError) for names the policy
     does not define, and InputError for text that is not a string or is over 100,000 characters.
@@ -71,4 +90,4 @@ def check_text(
         raise InputError(f"text is {len(text):,} characters; the most a check takes is {MAX_TEXT_LENGTH:,}")
     policy = policy or load_policy()
     policy.platform(platform)  # fail on an unknown platform before any work
-    return compile_checker(policy, profile).run(text, platform)
+    return compile_checker(policy, profile).run(text, platform, grammar)

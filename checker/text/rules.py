@@ -176,7 +176,8 @@ def _looks_like_name(doc: Document, start: int, found: str) -> bool:
     if not found[:1].isupper() or found.isupper():
         return False
     before = doc.text[:start].rstrip()
-    at_sentence_start = not before or before[-1] in ".!?\n:\"“"
+    after_initial = len(before) >= 2 and before[-1] == "." and before[-2].isupper() and (len(before) == 2 or not before[-3].isalpha())
+    at_sentence_start = not before or (before[-1] in ".!?\n:\"“" and not after_initial)
     after = doc.text[start + len(found) :].lstrip()
     followed_by_name = after[:1].isupper()
     return not at_sentence_start or followed_by_name
@@ -477,16 +478,17 @@ class Masked(Check):
 
     def setup(self, policy: Policy) -> None:
         words: set[str] = set()
+        prefixes: set[str] = set()
         for rule_id in self.strings("words_from"):
             rule = policy.rules.get(rule_id)
             if rule is None:
                 raise self.error(f"words_from names {rule_id!r}, which is not a rule")
-            listed = list(rule.options.get("terms", {})) + list(rule.options.get("words", []))
-            words.update(w.lower().rstrip("*") for w in listed if " " not in w)
-        by_length: dict[int, list[str]] = {}
-        for word in words:
-            by_length.setdefault(len(word), []).append(word)
-        self.by_length = by_length
+            for word in list(rule.options.get("terms", {})) + list(rule.options.get("words", [])):
+                if " " in word:
+                    continue
+                (prefixes if word.endswith("*") else words).add(word.lower().rstrip("*"))
+        self.words = words
+        self.prefixes = prefixes
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for match in self.TOKEN.finditer(doc.text):
@@ -494,12 +496,18 @@ class Masked(Check):
             if doc.special_at(match.start(), match.end()) is not None:
                 continue
             masked = found.lower().translate(self.LEET)
-            if masked.count("*") == len(masked) - 1 and len(masked) < 3:
+            if len(masked) < 3:
                 continue
-            for word in self.by_length.get(len(masked), ()):
-                if all(m == "*" or m == w for m, w in zip(masked, word, strict=True)) and masked[0] == word[0]:
-                    yield self.finding(match.start(), match.end(), match=found)
-                    break
+            if any(self._fits(masked, word) for word in self.words) or any(
+                len(masked) >= len(prefix) and self._fits(masked[: len(prefix)], prefix) and (masked[len(prefix) :].isalpha() or len(masked) == len(prefix))
+                for prefix in self.prefixes
+            ):
+                yield self.finding(match.start(), match.end(), match=found)
+
+    @staticmethod
+    def _fits(masked: str, word: str) -> bool:
+        """Same length, same first letter, and every unmasked letter in place."""
+        return len(masked) == len(word) and masked[0] == word[0] and all(m in ("*", w) for m, w in zip(masked, word, strict=True))
 
 
 class BrandName(Check):
