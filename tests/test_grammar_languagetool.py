@@ -7,9 +7,12 @@ local install: SOCIALCHECK_LT_JAR_DIR, LTP_JAR_DIR_PATH, or a download made by
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -97,6 +100,92 @@ def test_not_configured_means_off(no_languagetool):
     start_engines(policy, background=False)
     assert engine_states()["languagetool"]["state"] == "off"
     assert "SOCIALCHECK_LT_URL" in engine_states()["languagetool"]["reason"]
+
+
+# --- our client against an HTTP server speaking LanguageTool's /v2 protocol --------------------
+# LanguageTool cannot be installed on every machine, so these tests run our side of the
+# protocol (requests, UTF-16 offsets, de-duplication, degrading) against a small server that
+# answers as LanguageTool does (fields as in its /v2/check documentation).
+
+MISSPELT = {"recieved": "received", "Oadby": "Oddly"}
+
+
+class FakeLanguageTool(BaseHTTPRequestHandler):
+    received: list[dict[str, list[str]]] = []
+
+    def log_message(self, *args):  # keep test output quiet
+        pass
+
+    def _answer(self, body: object) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        if self.path.startswith("/v2/languages"):
+            self._answer([{"name": "English (GB)", "code": "en", "longCode": "en-GB"}])
+        else:
+            self.send_error(404)
+
+    def do_POST(self):
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        type(self).received.append(form)
+        text = form["text"][0]
+        matches = []
+        for word, fix in MISSPELT.items():
+            at = text.find(word)
+            if at >= 0:
+                matches.append({
+                    "message": "Possible spelling mistake found.",
+                    "offset": len(text[:at].encode("utf-16-le")) // 2,
+                    "length": len(word),
+                    "replacements": [{"value": fix}],
+                    "rule": {"id": "MORFOLOGIK_RULE_EN_GB", "issueType": "misspelling", "category": {"id": "TYPOS"}},
+                })
+        self._answer({"matches": matches})
+
+
+@pytest.fixture
+def protocol_server(no_languagetool, monkeypatch):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeLanguageTool)
+    FakeLanguageTool.received = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("SOCIALCHECK_LT_URL", f"http://127.0.0.1:{server.server_address[1]}")
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_remote_languagetool_matches_are_placed_after_emoji(protocol_server):
+    policy = make_policy({"engines": "both", "cache_paragraphs": 3})
+    states = start_engines(policy, background=False)
+    assert states["languagetool"]["state"] == "ready"
+    text = "😀 𝐁𝐨𝐥𝐝 news 🇬🇧 from Oadby: the team recieved an award."
+    findings = check_grammar(text, policy)
+    # Harper and LanguageTool both flag "recieved": one finding, LanguageTool's.
+    assert [(f.rule, text[f.start:f.end], f.suggestions) for f in findings] == [
+        ("spelling.languagetool.MORFOLOGIK_RULE_EN_GB", "recieved", ("received",))
+    ]  # and "Oadby" is the organisation's own word
+    sent = FakeLanguageTool.received[-1]
+    assert sent["language"] == ["en-GB"] and sent["text"] == [text]
+
+
+def test_a_server_that_stops_answering_leaves_harper_in_charge(protocol_server):
+    policy = make_policy({"engines": "languagetool", "request_timeout": 2, "cache_paragraphs": 4})
+    assert start_engines(policy, background=False)["languagetool"]["state"] == "ready"
+    protocol_server.shutdown()
+    protocol_server.server_close()
+    text = "Another team recieved a prize."
+    [finding] = check_grammar(text, policy)
+    assert finding.rule == "spelling.harper.SpellCheck"
+    states = engine_states()
+    assert states["languagetool"]["state"] == "unavailable"
+    assert "did not answer" in states["languagetool"]["reason"]
+    assert "standing in for LanguageTool" in states["harper"]["reason"]
 
 
 # --- a live LanguageTool ----------------------------------------------------------------------

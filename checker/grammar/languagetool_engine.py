@@ -87,6 +87,7 @@ class LanguageToolEngine:
         self._thread: threading.Thread | None = None
         self._started_at = 0.0
         self._retry_at = 0.0
+        self._ready_reason = ""
 
     # --- life cycle ------------------------------------------------------------------
 
@@ -120,7 +121,7 @@ class LanguageToolEngine:
         if self.config.language not in codes:
             raise RuntimeError(f"the server at {url} does not offer {self.config.language}")
         self._url = base
-        self.status.set("ready", f"remote server {_host_of(url)}, {self.config.language}")
+        self._ready(f"remote server {_host_of(url)}, {self.config.language}")
 
     def _start_local(self) -> None:
         folder = Path(self.config.languagetool_jar_dir) if self.config.languagetool_jar_dir else installed_languagetool()
@@ -156,10 +157,14 @@ class LanguageToolEngine:
                         os.environ[key] = value
         self._tool = tool
         self._url = tool.url
-        self.status.set("ready", f"local LanguageTool {version.group(1)} on {_host_of(tool.url)}")
+        self._ready(f"local LanguageTool {version.group(1)} on {_host_of(tool.url)}")
+
+    def _ready(self, reason: str) -> None:
+        self._ready_reason = reason
+        self.status.set("ready", reason)
 
     def _check_timeout(self) -> None:
-        if self.status.state == "starting" and self._started_at:
+        if self.status.state == "starting" and self._started_at and self._url is None:
             waited = time.monotonic() - self._started_at
             if waited > self.config.start_timeout:
                 self.status.set(
@@ -176,7 +181,7 @@ class LanguageToolEngine:
         if self.status.state == "unavailable":
             if time.monotonic() < self._retry_at:
                 return False
-            self.status.set("ready", "trying the server again")
+            self.status.set("starting", "trying the server again")
         return True
 
     def close(self) -> None:
@@ -202,6 +207,8 @@ class LanguageToolEngine:
             self._retry_at = time.monotonic() + RETRY_AFTER
             self.status.set("unavailable", f"LanguageTool did not answer ({_reason(error)}); using Harper")
             return None
+        if self.status.state != "ready":
+            self.status.set("ready", self._ready_reason)
         return matches_from_json(paragraph, answer)
 
     def _post_json(self, url: str, form: dict[str, str]) -> Any:
