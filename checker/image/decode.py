@@ -89,6 +89,15 @@ def _to_rgba(image: Image.Image) -> tuple[Image.Image, bool]:
     return image.convert("RGBA"), had_alpha
 
 
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation (1 = upright); a damaged EXIF block counts as upright."""
+    try:
+        value = image.getexif().get(_EXIF_ORIENTATION, 1)
+    except Exception:  # noqa: BLE001 - malformed EXIF must not stop the check
+        return 1
+    return value if isinstance(value, int) else 1
+
+
 def decode(data: bytes) -> Decoded:
     """Decode bytes into a `Decoded`, or raise `DecodeProblem` with a finding's worth of explanation."""
     try:
@@ -106,13 +115,11 @@ def decode(data: bytes) -> Decoded:
             f"The image has more pixels than the checker opens ({MAX_HEADER_PIXELS / 1e6:.0f} megapixels at most); "
             "profile images need only a few hundred pixels a side.",
         ) from None
-    except OSError as error:
+    except Exception as error:  # noqa: BLE001 - a hostile header can fail in any plugin; it is unreadable
         raise DecodeProblem("image.format.unreadable", "format", f"The image header cannot be read ({error}).") from None
     with image:
         fmt = image.format or "unknown"
         width, height = image.size
-        frames = int(getattr(image, "n_frames", 1) or 1)
-        animated = bool(getattr(image, "is_animated", False)) and frames > 1
         mode = image.mode
         facts: dict[str, object] = {"format": fmt, "width": width, "height": height}
         if width * height > MAX_HEADER_PIXELS:
@@ -123,7 +130,15 @@ def decode(data: bytes) -> Decoded:
                 f"({MAX_HEADER_PIXELS / 1e6:.0f} megapixels); profile images need only a few hundred pixels a side.",
                 facts,
             )
-        orientation = image.getexif().get(_EXIF_ORIENTATION, 1)
+        try:
+            # Counting frames walks the file (GIF) without decoding pixels.
+            frames = int(getattr(image, "n_frames", 1) or 1)
+            animated = bool(getattr(image, "is_animated", False)) and frames > 1
+            image.seek(0)
+        except Exception as error:  # noqa: BLE001 - see load() below
+            raise DecodeProblem(
+                "image.format.damaged", "format", f"The {fmt} file is damaged and cannot be decoded ({error}).", facts
+            ) from None
         if fmt == "JPEG":
             image.draft("RGB", (min(width, DRAFT_SIDE), min(height, DRAFT_SIDE)))
         if image.size[0] * image.size[1] > MAX_DECODED_PIXELS:
@@ -136,13 +151,14 @@ def decode(data: bytes) -> Decoded:
             )
         try:
             image.load()
-        except (OSError, SyntaxError, ValueError) as error:
+        except Exception as error:  # noqa: BLE001 - hostile files reach many decoder paths; each is "damaged"
             raise DecodeProblem(
                 "image.format.damaged",
                 "format",
                 f"The {fmt} file is damaged or cut short and cannot be decoded ({error}).",
                 facts,
             ) from None
+        orientation = _orientation(image)
         working, had_alpha = _to_rgba(image)
     if max(working.size) > WORKING_SIDE:
         working.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
