@@ -1,6 +1,7 @@
 """The `socialcheck` command.
 
     socialcheck text FILE|-  [--platform x] [--profile corporate] [--json] [--no-grammar]
+    socialcheck image FILE|FOLDER...  [--platform x] [--profile corporate] [--json]
     socialcheck policy validate PATH
     socialcheck serve [--host 127.0.0.1] [--port 8765] [--policy DIR] [--token T] [--require-token]
 
@@ -94,6 +95,12 @@ def cmd_text(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_image(args: argparse.Namespace) -> int:
+    from checker.image.cli import run
+
+    return run(args.files, platform=args.platform, profile=args.profile, policy=load_policy(args.policy), as_json=args.json)
+
+
 def cmd_policy_validate(args: argparse.Namespace) -> int:
     from checker.text.engine import check_example
 
@@ -146,6 +153,14 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument("--json", action="store_true", help="print the report as JSON")
     text.add_argument("--no-grammar", dest="grammar", action="store_false", help="run the policy's rules only, without grammar and spelling")
     text.set_defaults(handler=cmd_text)
+
+    image = commands.add_parser("image", help="check profile images", description="Check profile images against the platform's specification and the visual identity (files, or folders of .png/.jpg/.webp/.gif).")
+    image.add_argument("files", nargs="+", metavar="FILE", help="an image file, or a folder of them")
+    image.add_argument("--platform", default="x", help="x (default), facebook, linkedin, instagram, youtube, tiktok, threads, bluesky or mastodon")
+    image.add_argument("--profile", default=None, help="corporate (default), department or base")
+    image.add_argument("--policy", default=None, help=f"a policy pack folder (default: {DEFAULT_PACK})")
+    image.add_argument("--json", action="store_true", help="print the reports as JSON (with the circle-crop preview as base64 PNG)")
+    image.set_defaults(handler=cmd_image)
 
     policy = commands.add_parser("policy", help="work with policy packs")
     policy_commands = policy.add_subparsers(dest="policy_command", required=True, metavar="ACTION")
