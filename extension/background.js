@@ -69,7 +69,8 @@ async function checkImage({ dataUrl, filename, platform }) {
       token: settings.token,
       image,
       filename,
-      platform: platform || "generic",
+      // Profile images have no "generic" platform: without one the server uses its default.
+      platform: platform && platform !== "generic" ? platform : undefined,
       profile: settings.profile,
     }),
     settings.serverUrl,

@@ -54,7 +54,7 @@ class Page {
     chrome.storage.onChanged.addListener((changes, area) => {
       if (area !== "local") return;
       if ("profile" in changes || "serverUrl" in changes || "token" in changes) {
-        for (const session of this.sessions.values()) session.recheck();
+        for (const session of this.sessions.values()) if (session) session.recheck();
       }
       if ("sites" in changes || "customSites" in changes) {
         loadSettings().then((settings) => {
@@ -70,11 +70,19 @@ class Page {
     if (!element || this.sessions.has(element) || this.ui.isOurs(element)) return;
     const rect = element.getBoundingClientRect();
     if (rect.height < MIN_EDITOR_HEIGHT && !(element instanceof HTMLTextAreaElement)) return;
-    const session = new EditorSession(element, {
-      ui: this.ui,
-      platform: currentPlatform(),
-      onLayoutNeeded: () => this.requestLayout(),
-    });
+    let session;
+    try {
+      session = new EditorSession(element, {
+        ui: this.ui,
+        platform: currentPlatform(),
+        onLayoutNeeded: () => this.requestLayout(),
+      });
+    } catch (error) {
+      // Never break the page: this editor goes unchecked, and is not tried again.
+      this.sessions.set(element, null);
+      console.warn("Socialcheck cannot check this editor:", error);
+      return;
+    }
     this.sessions.set(element, session);
     if (element instanceof HTMLTextAreaElement) {
       element.addEventListener("scroll", () => this.requestLayout(), { passive: true });
@@ -85,14 +93,14 @@ class Page {
   dropDetached() {
     for (const [element, session] of this.sessions) {
       if (!element.isConnected) {
-        session.destroy();
+        if (session) session.destroy();
         this.sessions.delete(element);
       }
     }
   }
 
   stop() {
-    for (const session of this.sessions.values()) session.destroy();
+    for (const session of this.sessions.values()) if (session) session.destroy();
     this.sessions.clear();
     this.ui.destroy();
   }
@@ -108,7 +116,7 @@ class Page {
 
   /** One pass per frame: every read first, then every write, so the page lays out once. */
   layout() {
-    const sessions = [...this.sessions.values()];
+    const sessions = [...this.sessions.values()].filter(Boolean);
     const measured = sessions.map((session) => session.measure());
     let hit = null;
     if (this.pointer) {

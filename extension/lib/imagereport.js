@@ -13,11 +13,13 @@ export function renderImageReport(container, report, doc = document) {
   container.replaceChildren();
   const findings = Array.isArray(report.findings) ? report.findings : [];
   const layout = make("div", "image-report");
-  if (typeof report.preview === "string" && report.preview) {
+  // The server names it preview_png (base64 PNG); an older draft of the contract said preview.
+  const preview = report.preview_png || report.preview;
+  if (typeof preview === "string" && preview) {
     const figure = make("figure", "preview");
     const img = make("img");
     img.alt = "How the image looks cropped to a circle";
-    img.src = report.preview.startsWith("data:") ? report.preview : `data:image/png;base64,${report.preview}`;
+    img.src = preview.startsWith("data:") ? preview : `data:image/png;base64,${preview}`;
     figure.append(img, make("figcaption", "", "As a round profile picture"));
     layout.append(figure);
   }

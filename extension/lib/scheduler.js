@@ -12,7 +12,15 @@ export class CheckScheduler {
    * @param {(result: object, text: string) => void} options.onResult a fresh answer
    * @param {(error: unknown, text: string) => void} [options.onError] a fresh failure
    */
-  constructor({ delayMs, check, onResult, onError = () => {}, setTimer = setTimeout, clearTimer = clearTimeout }) {
+  constructor({
+    delayMs,
+    check,
+    onResult,
+    onError = () => {},
+    // Wrapped: browsers refuse setTimeout called as a method of another object.
+    setTimer = (callback, ms) => setTimeout(callback, ms),
+    clearTimer = (id) => clearTimeout(id),
+  }) {
     this.delayMs = delayMs;
     this.check = check;
     this.onResult = onResult;

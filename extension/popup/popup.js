@@ -106,7 +106,7 @@ async function showSite(settings) {
 
 function fillPlatforms() {
   const select = $("image-platform");
-  for (const id of [...BUILT_IN_SITES.map((site) => site.id), "generic"]) {
+  for (const id of BUILT_IN_SITES.map((site) => site.id)) {
     const option = document.createElement("option");
     option.value = id;
     option.textContent = PLATFORM_LABELS[id];
