@@ -11,7 +11,7 @@ from typing import Any
 
 from checker.findings import CATEGORIES, IMAGE_CATEGORIES, SEVERITIES, TEXT_CATEGORIES
 from server.security import CACHE_HEADER, CLIENT_HEADER
-from server.version import server_version
+from checker import __version__
 
 ENGINE_STATES = ("ready", "starting", "unavailable", "off")
 
@@ -246,7 +246,7 @@ def openapi_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "socialcheck local server",
-            "version": server_version(),
+            "version": __version__,
             "description": "Checks social media posts and profile images against an organisation's social media "
             "identity. Runs on the member of staff's own machine; offsets are UTF-16 code units.",
         },

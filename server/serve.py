@@ -147,15 +147,16 @@ def run(
     # Stop as cleanly on SIGTERM (a service manager, a test) as on Ctrl+C.
     previous = signal.signal(signal.SIGTERM, _raise_interrupt) if threading.current_thread() is threading.main_thread() else None
     try:
-        server.run()
+        server.run()  # returns on Ctrl+C or SIGTERM (waitress catches the interrupt itself)
     except KeyboardInterrupt:
-        print("socialcheck server stopped.", file=out, flush=True)
+        pass
     finally:
         stop.set()
         server.close()
         _stop_grammar(engines.grammar)
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+    print("socialcheck server stopped.", file=out, flush=True)
     return 0
 
 

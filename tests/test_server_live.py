@@ -50,8 +50,11 @@ def live_port() -> Iterator[int]:
     try:
         yield server.effective_port
     finally:
-        server.close()
-        thread.join(timeout=5)
+        # Close from the server's own loop thread (a thunk through its trigger): closing from
+        # here would pull sockets from under a loop that is still polling them.
+        server.trigger.pull_trigger(server.close)
+        thread.join(timeout=10)
+        assert not thread.is_alive()
 
 
 def test_the_real_server_answers_over_http(live_port):
@@ -94,7 +97,7 @@ def serve(tmp_path):
     def start(*options: str) -> tuple[int, str, list[str], subprocess.Popen[str]]:
         env = {**os.environ, "SOCIALCHECK_CONFIG_DIR": str(tmp_path / "config"), "PYTHONUNBUFFERED": "1"}
         command = [sys.executable, "-c", "import sys; from checker.cli import main; sys.exit(main())", "serve", "--port", "0", *options]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         processes.append(process)
         lines: list[str] = []
         assert process.stdout is not None
@@ -103,7 +106,7 @@ def serve(tmp_path):
             if line.startswith("Press Ctrl+C"):
                 break
         else:
-            pytest.fail(f"serve stopped early: {''.join(lines)} {process.stderr.read() if process.stderr else ''}")
+            pytest.fail(f"serve stopped early: {''.join(lines)}")
         port = int(re.search(r"listening on http://127\.0\.0\.1:(\d+)", "".join(lines)).group(1))
         token = re.search(r"pairing token: (\S+)", "".join(lines)).group(1)
         return port, token, lines, process
@@ -117,6 +120,8 @@ def serve(tmp_path):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def test_socialcheck_serve_prints_where_it_listens_and_serves(serve, tmp_path):

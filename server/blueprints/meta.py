@@ -10,7 +10,7 @@ from checker.findings import IMAGE_CATEGORIES, SEVERITIES, TEXT_CATEGORIES
 from checker.policy import Policy
 from server.engines import Engines
 from server.openapi import openapi_document
-from server.version import server_version
+from checker import __version__
 
 bp = Blueprint("meta", __name__)
 
@@ -27,7 +27,7 @@ def health() -> Response:
     return jsonify(
         {
             "status": engines.status(states),
-            "version": server_version(),
+            "version": __version__,
             "policy": engines.policy.name,
             "engines": states,
             "token_required": engines.settings.require_token,
