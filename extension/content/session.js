@@ -321,13 +321,13 @@ export class EditorSession {
 
   /** Layout, read phase. */
   measure() {
-    return this.adapter.measure();
+    return { ...this.adapter.measure(), badgeSize: this.ui.measureBadge(this.badge) };
   }
 
   /** Layout, write phase. */
   place(measured) {
     this.adapter.place(measured);
-    this.ui.placeBadge(this.badge, measured.rect);
+    this.ui.placeBadge(this.badge, measured.rect, measured.badgeSize);
   }
 
   findingAtPoint(x, y) {

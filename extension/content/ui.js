@@ -108,9 +108,13 @@ export class UiRoot {
     if (state.kind === "checking") badge.append(el("span", "muted", "…"));
   }
 
-  placeBadge(badge, editorRect) {
-    const width = badge.offsetWidth;
-    const height = badge.offsetHeight;
+  /** Layout read: the badge's size (call in the read phase of a frame). */
+  measureBadge(badge) {
+    return { width: badge.offsetWidth, height: badge.offsetHeight };
+  }
+
+  /** Layout write: put the badge under the editor's bottom right corner. */
+  placeBadge(badge, editorRect, { width, height }) {
     const top = Math.min(editorRect.bottom + 4, window.innerHeight - height - 4);
     const left = Math.max(4, editorRect.right - width);
     badge.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;

@@ -54,17 +54,42 @@ class LiveServer:
 
 @dataclass
 class Browser:
+    """Chromium with the extension. Storage is reached through an extension page of its own,
+    not the worker, since tests stop the worker on purpose (Chrome does so when it is idle)."""
+
     context: Any
-    worker: Any
     extension_id: str
+    extension_page: Any = None
+
+    def _page(self) -> Any:
+        if self.extension_page is None or self.extension_page.is_closed():
+            self.extension_page = self.context.new_page()
+            self.extension_page.goto(f"chrome-extension://{self.extension_id}/options/options.html")
+        return self.extension_page
 
     def storage_set(self, items: dict[str, Any]) -> None:
-        self.worker.evaluate("items => chrome.storage.local.set(items)", items)
+        self._page().evaluate("items => chrome.storage.local.set(items)", items)
 
     def registered_matches(self) -> list[str]:
-        return self.worker.evaluate(
+        return self._page().evaluate(
             "async () => (await chrome.scripting.getRegisteredContentScripts()).flatMap(s => s.matches)"
         )
+
+    def stop_worker(self) -> None:
+        """Stop the service worker as Chrome does when it has been idle."""
+        session = self.context.new_cdp_session(self._page())
+        try:
+            targets = session.send("Target.getTargets")["targetInfos"]
+            workers = [t for t in targets if t["type"] == "service_worker" and self.extension_id in t["url"]]
+            assert workers, "the extension's service worker is not running"
+            for target in workers:
+                session.send("Target.closeTarget", {"targetId": target["targetId"]})
+            deadline = time.monotonic() + 10
+            while any(t["type"] == "service_worker" and self.extension_id in t["url"] for t in session.send("Target.getTargets")["targetInfos"]):
+                assert time.monotonic() < deadline, "the service worker did not stop"
+                time.sleep(0.1)
+        finally:
+            session.detach()
 
     def popup(self) -> Any:
         page = self.context.new_page()

@@ -19,9 +19,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from browser_support import Browser, LiveServer
+from browser_support import ROOT, Browser, LiveServer
 
-ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "extension"
 PAGES = Path(__file__).resolve().parent / "pages"
 CHROMIUM = Path(os.environ.get("SOCIALCHECK_CHROMIUM", "/usr/bin/chromium"))
@@ -154,7 +153,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory, live_server: LiveServer) -
         try:
             worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker", timeout=15000)
             extension_id = worker.url.split("/")[2]
-            chrome = Browser(context=context, worker=worker, extension_id=extension_id)
+            chrome = Browser(context=context, extension_id=extension_id)
             chrome.storage_set({"serverUrl": live_server.url, "customSites": ["http://127.0.0.1"], "profile": "corporate"})
             deadline = time.monotonic() + 10
             while "http://127.0.0.1/*" not in chrome.registered_matches():

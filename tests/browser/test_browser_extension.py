@@ -161,7 +161,7 @@ def test_textarea_overlay_marks_the_spans_and_a_fix_fires_input(browser: Browser
     assert area_box["y"] < mark_box["y"] < area_box["y"] + area_box["height"]
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "textarea-overlay.png"), clip={"x": 0, "y": 0, "width": 720, "height": 300})
+    page.screenshot(path=str(SCREENSHOTS / "textarea-overlay.png"), clip={"x": 0, "y": 0, "width": 720, "height": 340})
 
     events_before = int(page.locator("#events").text_content())
     page.mouse.move(mark_box["x"] + mark_box["width"] / 2, mark_box["y"] + mark_box["height"] / 2)
@@ -172,6 +172,15 @@ def test_textarea_overlay_marks_the_spans_and_a_fix_fires_input(browser: Browser
         "() => !document.querySelector('#socialcheck-ui').shadowRoot.querySelector('.mark[data-rule=\"brand.name_forms\"]')",
         timeout=WAIT_MS,
     )
+    page.close()
+
+
+def test_the_worker_is_stopped_and_checking_goes_on(browser: Browser, pages: str, live_server: LiveServer) -> None:
+    """Chrome stops an idle worker: the next check wakes it and finds the settings in storage."""
+    browser.stop_worker()
+    page = open_compose(browser, pages, "textarea.html")
+    report, _ = server_spans(live_server, DRAFT)
+    assert badge_counts(page) == report["counts"]
     page.close()
 
 
@@ -263,3 +272,31 @@ def test_a_profile_picture_chosen_on_a_settings_page_is_checked(browser: Browser
     shown = sorted(item.get_attribute("data-rule") for item in panel.locator("li.finding").all())
     assert shown == sorted(f["rule"] for f in expected["findings"])
     page.close()
+
+
+def test_options_keep_the_settings_in_storage_and_refuse_a_bad_address(browser: Browser, live_server: LiveServer) -> None:
+    options = browser.context.new_page()
+    options.goto(f"chrome-extension://{browser.extension_id}/options/options.html")
+    assert options.input_value("#server-url") == live_server.url
+    try:
+        options.fill("#server-url", "127.0.0.1:8765")
+        options.click("#save")
+        assert "not a web address" in options.locator("#save-result").text_content()
+        assert options.evaluate("async () => (await chrome.storage.local.get('serverUrl')).serverUrl") == live_server.url
+
+        options.fill("#server-url", live_server.url + "/")
+        options.check("#profile-department")
+        options.uncheck("#site-linkedin")
+        options.click("#save")
+        options.wait_for_function("() => document.querySelector('#save-result').textContent === 'Saved.'")
+        stored = options.evaluate("() => chrome.storage.local.get(['serverUrl', 'profile', 'sites'])")
+        assert stored["serverUrl"] == live_server.url
+        assert stored["profile"] == "department"
+        assert stored["sites"]["linkedin"] is False and stored["sites"]["x"] is True
+
+        options.click("#test-connection")
+        options.wait_for_function("() => document.querySelector('#connection-result').textContent.startsWith('Connected')")
+        assert "Harper on" in options.locator("#connection-result").text_content()
+    finally:
+        browser.storage_set({"profile": "corporate", "sites": {"linkedin": True}})
+        options.close()
