@@ -96,8 +96,7 @@ ON_BRAND = [
     ("shield", NAVY),
     ("shield", WHITE),
     ("shield", CHARCOAL),
-    ("wordmark", WHITE),
-    ("wordmark", RED),
+    ("wordmark", WHITE),  # the wordmark's red rule is drawn for light backgrounds
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,7 @@ from checker.findings import Finding, Severity
 from checker.image.colour import delta_e_2000, nearest, srgb_to_lab, to_hex
 from checker.image.decode import DecodeProblem, Decoded, decode
 from checker.image.identity import AvatarSpec, VisualIdentity, visual_identity
-from checker.image.marks import MATCH_THRESHOLD, SEARCH_SIDE, find_mark
+from checker.image.marks import MATCH_THRESHOLD, find_mark
 from checker.image.report import ImageReport
 from checker.policy import Policy, load_policy
 
@@ -112,23 +113,28 @@ def _grey(rgba: NDArray[np.uint8]) -> NDArray[np.float32]:
     return luma * alpha + 255.0 * (1.0 - alpha)
 
 
+@lru_cache(maxsize=32)
+def _shape_alpha(shape: str, side: int, corner_radius: int) -> Image.Image:
+    """An anti-aliased mask of the shape: drawn at four times the size and reduced."""
+    big = side * 4
+    mask = Image.new("L", (big, big), 0)
+    draw = ImageDraw.Draw(mask)
+    if shape == "circle":
+        draw.ellipse([0, 0, big - 1, big - 1], fill=255)
+    elif shape == "rounded":
+        draw.rounded_rectangle([0, 0, big - 1, big - 1], radius=corner_radius * 4, fill=255)
+    else:
+        draw.rectangle([0, 0, big - 1, big - 1], fill=255)
+    return mask.resize((side, side), Image.Resampling.BOX)
+
+
 def _preview(square: NDArray[np.uint8], spec: AvatarSpec) -> bytes:
     """The avatar as the platform shows it: at its display size, in its shape, on white."""
     side = spec.display
     image = Image.fromarray(square, "RGBA").resize((side, side), Image.Resampling.LANCZOS)
     shown = Image.new("RGBA", (side, side), (255, 255, 255, 255))
     shown.alpha_composite(image)
-    # The shape is drawn at four times the size and reduced, for a smooth edge.
-    big = side * 4
-    mask = Image.new("L", (big, big), 0)
-    draw = ImageDraw.Draw(mask)
-    if spec.shape == "circle":
-        draw.ellipse([0, 0, big - 1, big - 1], fill=255)
-    elif spec.shape == "rounded":
-        draw.rounded_rectangle([0, 0, big - 1, big - 1], radius=spec.corner_radius * 4, fill=255)
-    else:
-        draw.rectangle([0, 0, big - 1, big - 1], fill=255)
-    shown.putalpha(mask.resize((side, side), Image.Resampling.BOX))
+    shown.putalpha(_shape_alpha(spec.shape, side, spec.corner_radius))
     buffer = io.BytesIO()
     shown.save(buffer, format="PNG", compress_level=6)
     return buffer.getvalue()
@@ -295,8 +301,12 @@ class _Checker:
             self.metrics["palette_share"] = 0.0
             self.metrics["dominant_colours"] = []
             return
-        index, distance = nearest(srgb_to_lab(pixels), identity.palette_lab)
-        share = float((distance <= identity.palette_tolerance).mean())
+        # Flat artwork repeats a few colours: measure each distinct colour once.
+        packed = (pixels[:, 0].astype(np.uint32) << 16) | (pixels[:, 1].astype(np.uint32) << 8) | pixels[:, 2]
+        distinct, inverse = np.unique(packed, return_inverse=True)
+        colours = np.stack([(distinct >> 16) & 255, (distinct >> 8) & 255, distinct & 255], axis=-1).astype(np.uint8)
+        _, distance = nearest(srgb_to_lab(colours), identity.palette_lab)
+        share = float((distance[inverse] <= identity.palette_tolerance).mean())
         self.metrics["palette_share"] = round(share, 4)
         self.metrics["dominant_colours"] = self._dominant(pixels)
         if share < identity.palette_min_share:
@@ -335,8 +345,8 @@ class _Checker:
     def mark(self, square: NDArray[np.uint8]) -> None:
         identity = self.identity
         rule = identity.mark_rule(self.profile)
-        search = _over_white(_resize(square, SEARCH_SIDE))
-        match = find_mark(search, identity.marks, identity.mark_min_scale, identity.mark_max_scale)
+        composited = Image.fromarray(np.clip(_over_white(square) + 0.5, 0, 255).astype(np.uint8), "RGB")
+        match = find_mark(composited, identity.marks, identity.mark_min_scale, identity.mark_max_scale)
         self.metrics["mark_rule"] = rule
         self.metrics["mark"] = {**match.to_dict(), "found": match.found}
         names = " or ".join(m.name for m in identity.marks)
@@ -369,7 +379,7 @@ class _Checker:
         self.metrics["laplacian_variance"] = round(float(laplacian.var()), 2)
         self.metrics["sharpness"] = None if display is None else round(display, 3)
         # At the working resolution edges show how much detail the file really holds.
-        native = _edge_sharpness(_grey(native_square))
+        native = display if native_square.shape[0] <= ANALYSIS_SIDE else _edge_sharpness(_grey(native_square))
         working_side = min(decoded.rgba.shape[:2])
         effective = min(decoded.width, decoded.height)
         if native is not None and native < BLUR_THRESHOLD * 2:

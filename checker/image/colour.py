@@ -26,6 +26,14 @@ _EPSILON = 216 / 24389
 _KAPPA = 24389 / 27
 
 
+def _linearise(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """sRGB companding undone: 0..1 encoded values to linear light."""
+    return np.where(values <= 0.04045, values / 12.92, ((values + 0.055) / 1.055) ** 2.4)
+
+
+_LINEAR_LUT = _linearise(np.arange(256) / 255.0)
+
+
 def parse_hex(value: str) -> tuple[int, int, int]:
     """'#C8102E' -> (200, 16, 46); raises ValueError on anything else."""
     text = value.strip()
@@ -44,9 +52,13 @@ def to_hex(rgb: ArrayLike) -> str:
 
 def srgb_to_lab(rgb: ArrayLike) -> NDArray[np.float64]:
     """8-bit sRGB values (..., 3) to CIELAB (D65), same leading shape."""
-    values = np.asarray(rgb, dtype=np.float64) / 255.0
-    linear = np.where(values <= 0.04045, values / 12.92, ((values + 0.055) / 1.055) ** 2.4)
-    xyz = linear @ _SRGB_TO_XYZ.T / _WHITE_D65
+    values = np.asarray(rgb)
+    if values.dtype == np.uint8:
+        linear = _LINEAR_LUT[values]  # the common case: a table instead of a power per channel
+    else:
+        values = values.astype(np.float64) / 255.0
+        linear = _linearise(values)
+    xyz = linear @ (_SRGB_TO_XYZ.T / _WHITE_D65)
     f = np.where(xyz > _EPSILON, np.cbrt(xyz), (_KAPPA * xyz + 16) / 116)
     lightness = 116 * f[..., 1] - 16
     a = 500 * (f[..., 0] - f[..., 1])

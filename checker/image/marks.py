@@ -1,12 +1,14 @@
 """Find an approved brand mark in an image, at any reasonable scale and position.
 
-Both the image and each mark become soft edge maps (colour gradient magnitude,
-compressed and slightly blurred), so a mark is found whatever its background,
-whether it is drawn dark on light or light on dark. Each mark is tried at a
-range of sizes (a geometric series between the identity's smallest and largest
-scale, as a share of the image's shorter side); normalised cross-correlation at
-every position is computed with one FFT of the image and the cached FFTs of
-the templates. The best score over marks, sizes and positions decides.
+Both the image and each mark become soft edge maps (horizontal and vertical
+colour gradients, compressed and slightly blurred), so a mark is found whatever
+its background, whether it is drawn dark on light or light on dark. Each mark is
+tried at a range of sizes (a geometric series between the identity's smallest
+and largest scale, as a share of the image's shorter side); normalised
+cross-correlation at every position is computed with one FFT of the image and
+the cached FFTs of the templates. Small sizes are searched on a 96-pixel copy,
+large ones on a 48-pixel copy, so every template is 24 to 48 pixels: the cost
+stays low and each size sees the same detail. The best score decides.
 """
 
 from __future__ import annotations
@@ -21,16 +23,16 @@ from PIL import Image
 
 from checker.image.identity import Mark
 
-# Side of the square the search runs on: enough to see a mark at avatar sizes.
-SEARCH_SIDE = 96
-# FFT size: at least SEARCH_SIDE + the largest template side - 1.
-_FFT_SIDE = 192
+# Sides of the squares the search runs on, finest first; a mark of scale s is
+# searched on the coarsest level where it still spans TEMPLATE_MIN pixels.
+LEVEL_SIDES = (96, 48)
+TEMPLATE_MIN = 24
 # Neighbouring template sizes differ by this factor.
 SCALE_STEP = 1.12
 # Gradients at or above this (0-255 units, summed over RGB) count as a full edge.
 _EDGE_FULL = 60.0
 # Normalised cross-correlation at or above this means the mark is present.
-MATCH_THRESHOLD = 0.65
+MATCH_THRESHOLD = 0.68
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +82,15 @@ def _scales(min_scale: float, max_scale: float) -> list[float]:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class _Templates:
+class _Level:
+    """The templates searched on one copy of the image."""
+
+    side: int
+    fft: int
     names: tuple[str, ...]
     scales: tuple[float, ...]
     sizes: tuple[tuple[int, int], ...]  # (height, width) of each template
-    spectra: NDArray[np.complex64]  # (n, 2, FFT, FFT//2+1): conjugated FFT of the zero-mean template
+    spectra: NDArray[np.complex64]  # (n, 2, fft, fft//2+1): conjugated FFT of each zero-mean template
     norms: NDArray[np.float32]  # (n,): the templates' L2 norms after removing the mean
 
 
@@ -100,24 +106,44 @@ def _mark_edges(mark: Image.Image, width: int, height: int) -> NDArray[np.float3
     return edges[:, 1:-1, 1:-1]
 
 
+def _level_for(scale: float) -> int:
+    """The coarsest level on which a mark of this scale spans at least TEMPLATE_MIN pixels."""
+    for side in reversed(LEVEL_SIDES):
+        if scale * side >= TEMPLATE_MIN - 0.5:
+            return side
+    return LEVEL_SIDES[0]
+
+
 @lru_cache(maxsize=8)
-def _templates(marks: tuple[Mark, ...], min_scale: float, max_scale: float) -> _Templates:
-    names, scales, sizes, spectra, norms = [], [], [], [], []
+def _levels(marks: tuple[Mark, ...], min_scale: float, max_scale: float) -> tuple[_Level, ...]:
+    plan: dict[int, list[tuple[Mark, float]]] = {side: [] for side in LEVEL_SIDES}
     for mark in marks:
-        aspect = mark.image.width / mark.image.height
         for scale in _scales(min_scale, max_scale):
-            longer = max(8, round(scale * SEARCH_SIDE))
-            width, height = (longer, max(4, round(longer / aspect))) if aspect >= 1 else (max(4, round(longer * aspect)), longer)
+            plan[_level_for(scale)].append((mark, scale))
+    levels = []
+    for side, entries in plan.items():
+        if not entries:
+            continue
+        shapes = []
+        for mark, scale in entries:
+            aspect = mark.image.width / mark.image.height
+            longer = min(side, max(8, round(scale * side)))
+            shapes.append((longer, max(4, round(longer / aspect))) if aspect >= 1 else (max(4, round(longer * aspect)), longer))
+        largest = max(max(w, h) for w, h in shapes)
+        fft = 16 * math.ceil((side + largest - 1) / 16)
+        names, scales, sizes, spectra, norms = [], [], [], [], []
+        for (mark, scale), (width, height) in zip(entries, shapes, strict=True):
             template = _mark_edges(mark.image, width, height)
             template = template - template.mean(axis=(1, 2), keepdims=True)
-            padded = np.zeros((2, _FFT_SIDE, _FFT_SIDE), np.float32)
+            padded = np.zeros((2, fft, fft), np.float32)
             padded[:, :height, :width] = template
             names.append(mark.name)
             scales.append(scale)
             sizes.append((height, width))
             spectra.append(np.conj(np.fft.rfft2(padded)).astype(np.complex64))
             norms.append(float(np.sqrt((template.astype(np.float64) ** 2).sum())))
-    return _Templates(tuple(names), tuple(scales), tuple(sizes), np.stack(spectra), np.asarray(norms, np.float32))
+        levels.append(_Level(side, fft, tuple(names), tuple(scales), tuple(sizes), np.stack(spectra), np.asarray(norms, np.float32)))
+    return tuple(levels)
 
 
 def _integral(values: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -131,26 +157,18 @@ def _window_sums(integral: NDArray[np.float64], height: int, width: int) -> NDAr
     return integral[height:, width:] - integral[:-height, width:] - integral[height:, :-width] + integral[:-height, :-width]
 
 
-def find_mark(square_rgb: NDArray[np.float32], marks: tuple[Mark, ...], min_scale: float, max_scale: float) -> MarkMatch:
-    """Best match of any mark in a square RGB image (float 0..255) of side SEARCH_SIDE."""
-    if square_rgb.shape[:2] != (SEARCH_SIDE, SEARCH_SIDE):
-        raise ValueError(f"find_mark needs a {SEARCH_SIDE}x{SEARCH_SIDE} image")
-    templates = _templates(marks, min_scale, max_scale)
-    edges = edge_map(square_rgb)
-    padded = np.zeros((2, _FFT_SIDE, _FFT_SIDE), np.float32)
-    padded[:, :SEARCH_SIDE, :SEARCH_SIDE] = edges
+def _search(level: _Level, rgb: NDArray[np.float32], best: MarkMatch) -> MarkMatch:
+    side = level.side
+    edges = edge_map(rgb)
+    padded = np.zeros((2, level.fft, level.fft), np.float32)
+    padded[:, :side, :side] = edges
     spectrum = np.fft.rfft2(padded)
-    correlations = np.fft.irfft2(
-        spectrum[0] * templates.spectra[:, 0] + spectrum[1] * templates.spectra[:, 1], s=(_FFT_SIDE, _FFT_SIDE)
-    )
+    correlations = np.fft.irfft2(spectrum[0] * level.spectra[:, 0] + spectrum[1] * level.spectra[:, 1], s=(level.fft, level.fft))
     edges64 = edges.astype(np.float64)
     sums = [_integral(channel) for channel in edges64]
     sums_of_squares = [_integral(channel**2) for channel in edges64]
-    best = MarkMatch(templates.names[0], -1.0, templates.scales[0], 0.5, 0.5)
     window_cache: dict[tuple[int, int], NDArray[np.float64]] = {}
-    for index, (height, width) in enumerate(templates.sizes):
-        if height > SEARCH_SIDE or width > SEARCH_SIDE:
-            continue
+    for index, (height, width) in enumerate(level.sizes):
         if (height, width) not in window_cache:
             count = height * width
             variance = sum(
@@ -161,16 +179,21 @@ def find_mark(square_rgb: NDArray[np.float32], marks: tuple[Mark, ...], min_scal
             window_cache[(height, width)] = np.sqrt(np.maximum(variance, 1e-5 * count))
         window_norm = window_cache[(height, width)]
         rows, cols = window_norm.shape
-        score = correlations[index, :rows, :cols] / (window_norm * max(float(templates.norms[index]), 1e-9))
+        score = correlations[index, :rows, :cols] / (window_norm * max(float(level.norms[index]), 1e-9))
         position = int(np.argmax(score))
         value = float(score.flat[position])
         if value > best.score:
             top, left = divmod(position, cols)
-            best = MarkMatch(
-                templates.names[index],
-                value,
-                templates.scales[index],
-                (left + width / 2) / SEARCH_SIDE,
-                (top + height / 2) / SEARCH_SIDE,
-            )
+            best = MarkMatch(level.names[index], value, level.scales[index], (left + width / 2) / side, (top + height / 2) / side)
+    return best
+
+
+def find_mark(square: Image.Image, marks: tuple[Mark, ...], min_scale: float, max_scale: float) -> MarkMatch:
+    """Best match of any mark in a square RGB image, over every level, size and position."""
+    if square.mode != "RGB" or square.width != square.height:
+        raise ValueError("find_mark needs a square RGB image")
+    best = MarkMatch(marks[0].name, -1.0, min_scale, 0.5, 0.5)
+    for level in _levels(marks, min_scale, max_scale):
+        copy = square.resize((level.side, level.side), Image.Resampling.BOX if square.width >= level.side else Image.Resampling.BICUBIC)
+        best = _search(level, np.asarray(copy, dtype=np.float32), best)
     return best
