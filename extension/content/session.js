@@ -20,7 +20,18 @@ const MIRRORED_STYLES = [
 ];
 
 function sendMessage(message) {
-  return chrome.runtime.sendMessage(message).then((answer) => {
+  let sent;
+  try {
+    sent = chrome.runtime.sendMessage(message);
+  } catch (error) {
+    // The extension was reloaded or updated under this page: its old script cannot reach it.
+    return Promise.reject(
+      Object.assign(new Error("Socialcheck was updated or reloaded. Reload this page to go on checking; your text is as it was."), {
+        code: "extension-reloaded",
+      }),
+    );
+  }
+  return sent.then((answer) => {
     if (!answer) throw Object.assign(new Error("The extension’s worker did not answer."), { code: "no-answer" });
     if (!answer.ok) throw Object.assign(new Error(answer.error.message), answer.error);
     return answer.result;
@@ -255,6 +266,8 @@ export class EditorSession {
     if (text === this.text) return;
     this.findings = rebaseFindings(this.findings, this.text, text);
     this.text = text;
+    // An emptied box (the post was sent) starts a new draft: nothing stays ignored.
+    if (!text.trim()) this.ignored.clear();
     if (this.ui.cardState && this.ui.cardState.owner === this) this.ui.hideCard();
     if (this.status.kind === "result") this.status = { ...this.status, kind: "checking" };
     this.render();

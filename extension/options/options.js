@@ -86,13 +86,12 @@ async function save(event) {
     $("server-url").focus();
     return;
   }
-  const pattern = `${new URL(serverUrl).protocol}//${new URL(serverUrl).hostname}/*`;
-  if (!(await chrome.permissions.contains({ origins: [pattern] }))) {
-    const granted = await chrome.permissions.request({ origins: [pattern] });
-    if (!granted) {
-      say("save-result", `Socialcheck needs your permission to reach ${serverUrl}. Nothing was saved.`, "invalid");
-      return;
-    }
+  // Requested straight from the click (no await before it), as Chrome requires; for
+  // 127.0.0.1 and localhost the extension has permission already and nobody is asked.
+  const pattern = originToMatchPattern(serverUrl);
+  if (!(await chrome.permissions.request({ origins: [pattern] }))) {
+    say("save-result", `Socialcheck needs your permission to reach ${serverUrl}. Nothing was saved.`, "invalid");
+    return;
   }
   const form = new FormData($("settings"));
   const sites = Object.fromEntries(BUILT_IN_SITES.map((site) => [site.id, form.getAll("site").includes(site.id)]));

@@ -78,8 +78,10 @@ async function showSite(settings) {
   };
   let on = render(settings);
   button.addEventListener("click", async () => {
-    const current = await loadSettings();
     const origin = normaliseSiteOrigin(url.origin);
+    // Asked first, before any await, while Chrome still counts the click: it asks the user.
+    const permission = !site && !on ? chrome.permissions.request({ origins: [originToMatchPattern(origin)] }) : null;
+    const current = await loadSettings();
     if (site) {
       const next = await saveSettings({ sites: { ...current.sites, [site.id]: !on } });
       on = render(next);
@@ -90,9 +92,7 @@ async function showSite(settings) {
       on = render(next);
       return;
     }
-    // Must be called straight from the click: Chrome asks the user for this site.
-    const granted = await chrome.permissions.request({ origins: [originToMatchPattern(origin)] });
-    if (!granted) {
+    if (!(await permission)) {
       status.textContent = `Socialcheck needs your permission to read drafts on ${url.hostname}.`;
       return;
     }
