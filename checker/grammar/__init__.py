@@ -58,6 +58,8 @@ class Engines:
 
     def __init__(self, config: GrammarConfig) -> None:
         self.config = config
+        # LanguageTool takes no dictionary with a request: its matches on these are dropped instead.
+        self.known_words = frozenset(word.lower() for word in config.words)
         self.harper = HarperEngine(config)
         self.languagetool = LanguageToolEngine(config)
         choice = config.engines
@@ -259,12 +261,12 @@ def check_grammar(text: str, policy: Any) -> list[Finding]:
     engines = _engines_for(config)
     matches = engines.matches(text)
     guideline = policy.guideline_title("quality") if hasattr(policy, "guideline_title") else ""
-    return _to_findings(text, matches, config, guideline)
+    return _to_findings(text, matches, engines, guideline)
 
 
-def _to_findings(text: str, matches: Iterable[EngineMatch], config: GrammarConfig, guideline: str) -> list[Finding]:
+def _to_findings(text: str, matches: Iterable[EngineMatch], engines: Engines, guideline: str) -> list[Finding]:
+    config, known = engines.config, engines.known_words
     tokens = social_tokens(text)
-    known = {w.lower() for w in config.words}
     findings: list[Finding] = []
     taken: list[tuple[int, int, str]] = []
     # LanguageTool first: where both engines flag the same span, one finding is enough.

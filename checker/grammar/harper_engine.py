@@ -8,6 +8,7 @@ well under a millisecond, so one lock is cheaper than a linter per thread.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -51,6 +52,9 @@ class EngineStatus:
     def as_dict(self) -> dict[str, str]:
         with self._lock:
             return {"state": self.state, "reason": self.reason}
+
+
+LONG_WORD = re.compile(r"\S{64,}")
 
 
 def _tidy(message: str) -> str:
@@ -124,6 +128,9 @@ class HarperEngine:
     def lint(self, paragraph: str) -> list[EngineMatch]:
         linter = self._linter
         assert linter is not None, "call ensure_ready() first"
+        # Harper's spelling suggestions grow with the square of a word's length: a word of
+        # 100,000 letters asks for 30 GB and aborts the process. No real word is that long.
+        paragraph = LONG_WORD.sub(lambda m: " " * len(m.group()), paragraph)
         with self._lint_lock:
             organised = linter.organized_lints(paragraph, language=MARKUP)
         matches = []
