@@ -131,12 +131,12 @@ def _shape_alpha(shape: str, side: int, corner_radius: int) -> Image.Image:
 def _preview(square: NDArray[np.uint8], spec: AvatarSpec) -> bytes:
     """The avatar as the platform shows it: at its display size, in its shape, on white."""
     side = spec.display
-    image = Image.fromarray(square, "RGBA").resize((side, side), Image.Resampling.LANCZOS)
+    image = Image.fromarray(square, "RGBA").resize((side, side), Image.Resampling.LANCZOS, reducing_gap=2.0)
     shown = Image.new("RGBA", (side, side), (255, 255, 255, 255))
     shown.alpha_composite(image)
     shown.putalpha(_shape_alpha(spec.shape, side, spec.corner_radius))
     buffer = io.BytesIO()
-    shown.save(buffer, format="PNG", compress_level=6)
+    shown.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 
