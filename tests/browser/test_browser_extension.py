@@ -78,7 +78,7 @@ def open_compose(browser: Browser, pages: str, name: str) -> Any:
     return page
 
 
-@pytest.mark.parametrize("name", ["contenteditable.html", "lexical.html"])
+@pytest.mark.parametrize("name", ["contenteditable.html", "lexical.html", "draftjs.html"])
 def test_contenteditable_editors_are_underlined_and_fixed(browser: Browser, pages: str, live_server: LiveServer, name: str) -> None:
     page = open_compose(browser, pages, name)
     report, expected = server_spans(live_server, DRAFT)
@@ -111,6 +111,8 @@ def test_contenteditable_editors_are_underlined_and_fixed(browser: Browser, page
     if name == "lexical.html":
         # Lexical's own model took the change, so the site would post the fixed text.
         assert page.evaluate("() => window.lexicalText()") == FIXED
+    if name == "draftjs.html":
+        assert page.evaluate("() => window.draftText()") == FIXED
 
     report_after, expected_after = server_spans(live_server, FIXED)
     wait_for_highlights(page, expected_after)
