@@ -46,7 +46,7 @@ POST = (
 
 def post_text(n: int | None) -> str:
     """The 280-character post; a different number in each new draft so the cache cannot answer it."""
-    text = POST if n is None else POST.replace("£2.4m", f"£{n % 997 / 10 + 1:.1f}m", 1)
+    text = POST if n is None else POST.replace("£2.4m", f"£{n:,}", 1)
     return (text + " " * 280)[:280]
 
 
@@ -193,11 +193,13 @@ def main() -> int:
             engines = ", ".join(f"{name} {state['state']}" for name, state in health["engines"].items())
             print(f"engines: {engines}")
             rss_idle, _ = memory_mb(process.pid)
-            run_phase("warm-up", port, token, requests=400, seconds=args.seconds, rate=None, cached=False)
-            paced = run_phase("paced", port, token, requests=args.requests, seconds=args.seconds, rate=args.rate, cached=False)
-            saturated = run_phase("saturated", port, token, requests=args.requests, seconds=args.seconds, rate=None, cached=False)
-            cached = run_phase("cached", port, token, requests=args.requests, seconds=args.seconds, rate=None, cached=True)
-            rss, peak = memory_mb(process.pid)
+            phases = []
+            for name, rate, cached in (("warm-up", None, False), ("paced", args.rate, False), ("saturated", None, False), ("cached", None, True)):
+                requests = 400 if name == "warm-up" else args.requests
+                phases.append(run_phase(name, port, token, requests=requests, seconds=args.seconds, rate=rate, cached=cached))
+                rss, peak = memory_mb(process.pid)
+                print(f"  after {name}: {rss:.0f} MB now, {peak:.0f} MB at peak")
+            _, paced, saturated, cached = phases
         finally:
             process.send_signal(signal.SIGINT)
             try:
