@@ -256,11 +256,19 @@ def test_blurred_image():
     assert report.metrics["sharpness"] < 0.45
 
 
-def test_enlarged_from_a_small_file():
-    small = on_brand(100)
+@pytest.mark.parametrize("source_side", [100, 200])
+def test_enlarged_from_a_small_file(source_side):
+    small = on_brand(source_side)
     report = check_image(encode(small.resize((400, 400), Image.Resampling.BICUBIC)), "x", "corporate")
     _only(report, "sharpness", "image.sharpness.upscaled")
-    assert report.metrics["effective_resolution"] < 300
+    assert report.metrics["effective_resolution"] < 280
+    assert "400x400" in report.findings[0].message
+
+
+@pytest.mark.parametrize("side", [400, 1200])
+def test_crisp_images_at_full_size_keep_their_resolution(side):
+    report = check_image(encode(on_brand(side), "JPEG", quality=75), "youtube" if side > 800 else "x", "corporate")
+    assert report.ok and report.metrics["effective_resolution"] >= 0.9 * side
 
 
 def test_a_mark_where_the_profile_forbids_it(tmp_path):
