@@ -19,6 +19,10 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{1,30}(?:@[A-Za-z0-9.-]+)?")
 HASHTAG = re.compile(r"(?<![\w#&])#([^\W_][\w]*)")
 WORD = re.compile(r"[^\W_](?:[\w]|['’][^\W_])*")
+# Characters that can start or continue an emoji sequence (keycaps start with 0-9, # or *).
+EMOJI_CANDIDATES = re.compile(
+    "(?:[0-9#*](?=\ufe0f?\u20e3))?[\u00a9\u00ae\u203c-\u3299\ufe0f\u200d\u20e3\U0001f000-\U0001faff\U000e0020-\U000e007f]+"
+)
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+|\n\s*\n|\n(?=\s*[-•*\d])")
 
 
@@ -106,8 +110,16 @@ class Document:
 
     @cached_property
     def emoji(self) -> list[tuple[int, int]]:
-        """Spans of emoji (whole sequences: flags, skin tones, ZWJ families)."""
-        return [(e["match_start"], e["match_end"]) for e in emoji.emoji_list(self.text)]
+        """Spans of emoji (whole sequences: flags, skin tones, ZWJ families).
+
+        The emoji library reads text a character at a time; handing it only the runs of
+        characters that can be part of an emoji keeps a long post fast.
+        """
+        spans = []
+        for run in EMOJI_CANDIDATES.finditer(self.text):
+            offset = run.start()
+            spans.extend((offset + e["match_start"], offset + e["match_end"]) for e in emoji.emoji_list(run.group()))
+        return spans
 
     def words_in(self, start: int, end: int) -> list[Token]:
         return [t for t in self.tokens if start <= t.start and t.end <= end]

@@ -72,6 +72,7 @@ class PhraseIndex:
         for phrases in self.exact.values():
             phrases.sort(key=lambda p: -len(p.words))  # longest phrase wins
         self.prefixed = sorted(prefixed, key=lambda p: -len(p.words))
+        self._memo: dict[str, list[Phrase]] = {}
         self._prefix_start = (
             re.compile("|".join(re.escape(p.words[0][:-1]) for p in self.prefixed)) if self.prefixed else None
         )
@@ -80,6 +81,15 @@ class PhraseIndex:
         return sum(map(len, self.exact.values())) + len(self.prefixed)
 
     def _candidates(self, word: str) -> list[Phrase]:
+        # Words repeat across posts and drafts: remember each word's answer (bounded).
+        found = self._memo.get(word)
+        if found is None:
+            if len(self._memo) > 50_000:
+                self._memo.clear()
+            found = self._memo[word] = self._lookup(word)
+        return found
+
+    def _lookup(self, word: str) -> list[Phrase]:
         for form in _forms(word):
             found = self.exact.get(form, [])
             if self._prefix_start is not None and self._prefix_start.match(form):

@@ -145,8 +145,12 @@ class Terms(Check):
         self.case_sensitive = self.options.get("case_sensitive", False)
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        matches = list(self.index.finditer(doc))
+        if not matches:
+            return
         excepted = [(m.start, m.end) for m in self.exceptions.finditer(doc)] if self.exceptions else []
-        for match in self.index.finditer(doc):
+        context_starts = [m.start for m in self.context_words.finditer(doc)] if self.context_words else []
+        for match in matches:
             found = doc.text[match.start : match.end]
             if self.case_sensitive and found != match.phrase.text:
                 continue
@@ -156,19 +160,19 @@ class Terms(Check):
                 continue
             if self.names and found.lower() in self.names and _looks_like_name(doc, match.start, found):
                 continue
-            if self.context_words is not None and self._sentence_has_context(doc, match.start):
+            if context_starts and _same_sentence(doc, match.start, context_starts):
                 continue
             suggestions = [_match_case(s, found) for s in match.phrase.suggestions]
             if found in suggestions:  # already written as the house style wants ("MSc" for "Msc")
                 continue
             yield self.finding(match.start, match.end, suggestions, match=found)
 
-    def _sentence_has_context(self, doc: Document, position: int) -> bool:
-        assert self.context_words is not None
-        for start, end in doc.sentences:
-            if start <= position < end:
-                return any(start <= m.start < end for m in self.context_words.finditer(doc))
-        return False
+
+def _same_sentence(doc: Document, position: int, others: list[int]) -> bool:
+    for start, end in doc.sentences:
+        if start <= position < end:
+            return any(start <= other < end for other in others)
+    return False
 
 
 def _looks_like_name(doc: Document, start: int, found: str) -> bool:
@@ -202,7 +206,11 @@ class Patterns(Check):
         sources = self.strings("patterns")
         if not sources:
             raise self.error("'patterns' is empty")
-        self.patterns = [self.regex(source, flags) for source in sources]
+        compiled = [self.regex(source, flags) for source in sources]
+        if not any(pattern.groupindex for pattern in compiled):
+            # One pass over the text with an alternation beats one pass a pattern.
+            compiled = [self.regex("|".join(f"(?:{source})" for source in sources), flags)]
+        self.patterns = compiled
         self.fixed = self.strings("suggestions")
         self.replace = self.options.get("replace")
         self.exceptions = {e.lower() for e in self.strings("except")}
@@ -249,7 +257,7 @@ class Shouting(Check):
             if not self._is_shout(doc, token):
                 previous_end = -1
                 continue
-            joined = previous_end >= 0 and not doc.text[previous_end : token.start].strip(" ,!?'\"-")
+            joined = previous_end >= 0 and not doc.text[previous_end : token.start].strip(" ,'\"-")
             if joined:
                 runs[-1].append((token.start, token.end))
             else:
