@@ -40,9 +40,12 @@ def median_ms(function: Callable[[], object], repeat: int) -> float:
 
 def proselint_check() -> Callable[[str], object] | None:
     try:
+        from proselint.checks import __register__
+        from proselint.registry import CheckRegistry
         from proselint.tools import LintFile  # proselint 0.16
     except ImportError:
         return None
+    CheckRegistry().register_many(__register__)  # what its command line does before linting
     return lambda text: LintFile("post", text).lint()
 
 
