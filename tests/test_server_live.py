@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -89,45 +90,77 @@ def test_the_real_server_refuses_what_it_should(live_port):
 # --- `socialcheck serve` in a subprocess ----------------------------------------------------
 
 
+class Served:
+    """A `socialcheck serve` process and everything it has printed so far (read by a thread)."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self._changed.notify_all()
+
+    @property
+    def output(self) -> str:
+        with self._changed:
+            return "".join(self.lines)
+
+    def wait_for(self, pattern: str, timeout: float = 60.0) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not (found := re.search(pattern, "".join(self.lines))):
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.process.poll() is not None and not self._reader.is_alive()):
+                    pytest.fail(f"serve never printed {pattern!r}; it printed:\n{''.join(self.lines)}")
+                self._changed.wait(min(left, 0.5))
+            return found
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._reader.join(timeout=5)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        return self.process.returncode
+
+
 @pytest.fixture
 def serve(tmp_path):
-    """Start `socialcheck serve` with the given options; gives (port, token, output so far, process)."""
-    processes: list[subprocess.Popen[str]] = []
+    """Start `socialcheck serve` with the given options; gives (port, token, the Served process)."""
+    started: list[Served] = []
 
-    def start(*options: str) -> tuple[int, str, list[str], subprocess.Popen[str]]:
+    def start(*options: str) -> tuple[int, str, Served]:
         env = {**os.environ, "SOCIALCHECK_CONFIG_DIR": str(tmp_path / "config"), "PYTHONUNBUFFERED": "1"}
         command = [sys.executable, "-c", "import sys; from checker.cli import main; sys.exit(main())", "serve", "--port", "0", *options]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-        processes.append(process)
-        lines: list[str] = []
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.append(line)
-            if line.startswith("Press Ctrl+C"):
-                break
-        else:
-            pytest.fail(f"serve stopped early: {''.join(lines)}")
-        port = int(re.search(r"listening on http://127\.0\.0\.1:(\d+)", "".join(lines)).group(1))
-        token = re.search(r"pairing token: (\S+)", "".join(lines)).group(1)
-        return port, token, lines, process
+        served = Served(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env))
+        started.append(served)
+        served.wait_for(r"Press Ctrl\+C")
+        port = int(served.wait_for(r"listening on http://127\.0\.0\.1:(\d+)").group(1))
+        token = served.wait_for(r"pairing token: (\S+)").group(1)
+        return port, token, served
 
     yield start
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
+    for served in started:
+        served.stop()
 
 
 def test_socialcheck_serve_prints_where_it_listens_and_serves(serve, tmp_path):
-    port, token, lines, _ = serve("--no-grammar")
-    output = "".join(lines)
-    assert "grammar: harper off" in output
+    port, token, served = serve("--no-grammar")
+    assert "grammar: harper off" in served.output
     assert (tmp_path / "config" / "token").read_text().strip() == token  # made on first start, kept
     status, _, health = request(port, "GET", "/v1/health")
     assert status == 200 and health["token_required"] is False
@@ -135,8 +168,18 @@ def test_socialcheck_serve_prints_where_it_listens_and_serves(serve, tmp_path):
     assert status == 200 and report["findings"]
 
 
+def test_socialcheck_serve_reports_the_grammar_engine_starting_then_ready(serve):
+    port, _, served = serve()
+    served.wait_for(r"grammar: harper (starting|ready)")
+    served.wait_for(r"grammar: harper ready")
+    health = request(port, "GET", "/v1/health")[2]
+    assert health["status"] == "ok" and health["engines"]["harper"]["state"] == "ready"
+    report = request(port, "POST", "/v1/check/text", {"text": "We recieve many applications."}, CLIENT)[2]
+    assert "spelling" in {f["category"] for f in report["findings"]}
+
+
 def test_socialcheck_serve_can_require_the_token(serve):
-    port, token, _, _ = serve("--no-grammar", "--require-token", "--token", "a-token-chosen-by-the-department")
+    port, token, _ = serve("--no-grammar", "--require-token", "--token", "a-token-chosen-by-the-department")
     assert token == "a-token-chosen-by-the-department"
     status, _, body = request(port, "POST", "/v1/check/text", {"text": "hi"}, CLIENT)
     assert (status, body["error"]["code"]) == (401, "token_required")
@@ -145,10 +188,26 @@ def test_socialcheck_serve_can_require_the_token(serve):
 
 
 def test_socialcheck_serve_stops_cleanly_on_sigterm(serve):
-    port, _, _, process = serve("--no-grammar")
+    port, _, served = serve("--no-grammar")
     assert request(port, "GET", "/v1/health")[0] == 200
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=10) == 0
-    assert "socialcheck server stopped." in process.stdout.read()
+    assert served.stop() == 0
+    assert "socialcheck server stopped." in served.output
     with pytest.raises(OSError):
         request(port, "GET", "/v1/health")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--token", "short"], "at least 16 characters"),
+        (["--extension-id", "not-an-extension"], "neither a Chrome extension id"),
+        (["--policy", "/nonexistent/pack"], "policy error"),
+    ],
+)
+def test_socialcheck_serve_refuses_bad_options_clearly(tmp_path, options, message):
+    env = {**os.environ, "SOCIALCHECK_CONFIG_DIR": str(tmp_path)}
+    command = [sys.executable, "-c", "import sys; from checker.cli import main; sys.exit(main())", "serve", "--port", "0", "--no-grammar", *options]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
