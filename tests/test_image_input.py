@@ -88,6 +88,23 @@ def test_a_header_just_over_our_limit_is_refused_without_pillow_warnings():
     assert report.metrics["width"] == 8000
 
 
+def test_a_large_png_is_refused_where_a_jpeg_would_be_reduced():
+    # 20 MP: under the header limit, but a PNG cannot be decoded at reduced size.
+    report = check_image(big_png(5_000, 4_000), "x", "corporate")
+    assert _rules(report) == {"image.dimensions.too_large"}
+    assert "decodes at most" in report.findings[0].message
+
+
+def test_a_twenty_megapixel_jpeg_is_checked_through_draft():
+    from checker.image.decode import WORKING_SIDE, decode
+
+    data = encode(on_brand((5_000, 4_000)), "JPEG", quality=80)
+    decoded = decode(data)
+    assert (decoded.width, decoded.height) == (5_000, 4_000)
+    assert max(decoded.rgba.shape[:2]) <= WORKING_SIDE
+    assert {f.category for f in check_image(data, "x", "corporate").findings} == {"aspect"}
+
+
 def test_a_large_jpeg_is_decoded_at_reduced_size():
     image = on_brand(3000)
     report = check_image(encode(image, "JPEG", quality=90), "x", "corporate")

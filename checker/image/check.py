@@ -118,6 +118,20 @@ def _grey(rgba: NDArray[np.uint8]) -> NDArray[np.float32]:
     return luma * alpha + 255.0 * (1.0 - alpha)
 
 
+@lru_cache(maxsize=4)
+def _circle_geometry(side: int) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.intp]]:
+    """For a square of this side: the corners outside the circle, the ring just inside it,
+    and each pixel's quadrant (0 top left, 1 top right, 2 bottom left, 3 bottom right)."""
+    centre = (side - 1) / 2
+    y, x = np.ogrid[:side, :side]
+    radius = np.sqrt((x - centre) ** 2 + (y - centre) ** 2) / (side / 2)
+    quadrant = (y >= side // 2).astype(np.intp) * 2 + (x >= side // 2).astype(np.intp)
+    geometry = (radius > 1.02, (radius >= 0.88) & (radius <= 0.98), quadrant)
+    for array in geometry:
+        array.setflags(write=False)  # shared between calls: never to be changed
+    return geometry
+
+
 @lru_cache(maxsize=32)
 def _shape_alpha(shape: str, side: int, corner_radius: int) -> Image.Image:
     """An anti-aliased mask of the shape: drawn at four times the size and reduced."""
@@ -262,28 +276,21 @@ class _Checker:
             self.metrics["corner_content_share"] = 0.0
             return
         small = _resize(square, SAFE_ZONE_SIDE)
-        side = SAFE_ZONE_SIDE
-        centre = (side - 1) / 2
-        y, x = np.ogrid[:side, :side]
-        radius = np.sqrt((x - centre) ** 2 + (y - centre) ** 2) / (side / 2)
-        corners = radius > 1.02
-        ring = (radius >= 0.88) & (radius <= 0.98)
+        corners, ring, quadrant = _circle_geometry(SAFE_ZONE_SIDE)
         opaque = small[..., 3] >= 128
-        half = side // 2
-        content = 0
-        for rows in (slice(0, half), slice(half, side)):
-            for cols in (slice(0, half), slice(half, side)):
-                pixels = small[rows, cols]
-                corner = corners[rows, cols] & opaque[rows, cols]
-                if not corner.any():
-                    continue
-                inner = ring[rows, cols] & opaque[rows, cols]
-                if not inner.any():  # A transparent ring: anything opaque in the corner is content.
-                    content += int(corner.sum())
-                    continue
-                reference = srgb_to_lab(np.median(pixels[..., :3][inner], axis=0))
-                distance = delta_e_2000(reference, srgb_to_lab(pixels[..., :3][corner]))
-                content += int((distance > _CORNER_DELTA_E).sum())
+        rgb = small[..., :3]
+        corner_pixels = corners & opaque
+        references = np.zeros((4, 3))
+        has_reference = np.zeros(4, dtype=bool)
+        for q in range(4):
+            inner = ring & opaque & (quadrant == q)
+            if inner.any():
+                references[q] = srgb_to_lab(np.median(rgb[inner], axis=0))
+                has_reference[q] = True
+        pixel_quadrant = quadrant[corner_pixels]
+        distance = delta_e_2000(references[pixel_quadrant], srgb_to_lab(rgb[corner_pixels]))
+        # Where the ring is transparent, anything opaque in the corner is content.
+        content = int(((distance > _CORNER_DELTA_E) | ~has_reference[pixel_quadrant]).sum())
         share = content / max(int(corners.sum()), 1)
         self.metrics["corner_content_share"] = round(share, 4)
         if share > self.identity.safe_zone_max_share:
