@@ -29,7 +29,10 @@ WAITRESS_BODY_FACTOR = 4
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on host:port (port 0: a free one), IPv4 or IPv6 as the host says."""
-    family, _, _, _, address = socket.getaddrinfo(normalise_host(host) or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    host = normalise_host(host)
+    if host == "localhost":
+        host = "127.0.0.1"  # "localhost" may resolve to ::1 alone, where the extension's 127.0.0.1 never arrives
+    family, _, _, _, address = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
     return socket.create_server(address[:2], family=family, backlog=128)
 
 
@@ -110,7 +113,7 @@ def run(
     required = require_token or not loopback
 
     listener = bind(host, port)
-    actual_port = listener.getsockname()[1]
+    bound_host, actual_port = listener.getsockname()[:2]
     app = create_app(
         {
             "SOCIALCHECK_POLICY": policy,
@@ -136,7 +139,7 @@ def run(
     why = "required" if required else "optional on loopback; --require-token to require it"
     if not loopback and not require_token:
         why = "required, because the server is reachable beyond this machine"
-    print(f"socialcheck server listening on {url(host, actual_port)} (policy: {engines.policy.name})", file=out)
+    print(f"socialcheck server listening on {url(bound_host, actual_port)} (policy: {engines.policy.name})", file=out)
     print(f"pairing token: {token} ({where}; {why})", file=out)
     print(f"grammar: {_describe(engines.states())}", file=out)
     print("Press Ctrl+C to stop.", file=out, flush=True)

@@ -69,6 +69,11 @@ def test_bind_takes_a_free_port_and_urls_bracket_ipv6():
         assert listener.getsockname()[1] > 0
     finally:
         listener.close()
+    localhost = bind("localhost", 0)
+    try:
+        assert localhost.getsockname()[0] == "127.0.0.1"
+    finally:
+        localhost.close()
     assert url("::1", 8765) == "http://[::1]:8765"
     assert url("127.0.0.1", 8765) == "http://127.0.0.1:8765"
 
