@@ -102,7 +102,8 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An HTTP server for the test pages, with the Lexical and Draft.js editors bundled from node_modules."""
+    """An HTTP server for the test pages, with the real editors (Lexical, Draft.js, ProseMirror,
+    Quill) bundled from node_modules."""
     if not ESBUILD.exists():
         _missing("the test-only npm packages are not installed: run `npm install` (make test does)")
     site = tmp_path_factory.mktemp("pages")
@@ -125,6 +126,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             check=True,
         )
     shutil.copy(ROOT / "node_modules" / "draft-js" / "dist" / "Draft.css", site / "draft-js.css")
+    shutil.copy(ROOT / "node_modules" / "quill" / "dist" / "quill.core.css", site / "quill.core.css")
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -78,7 +78,7 @@ def open_compose(browser: Browser, pages: str, name: str) -> Any:
     return page
 
 
-@pytest.mark.parametrize("name", ["contenteditable.html", "lexical.html", "draftjs.html"])
+@pytest.mark.parametrize("name", ["contenteditable.html", "lexical.html", "draftjs.html", "prosemirror.html", "quill.html"])
 def test_contenteditable_editors_are_underlined_and_fixed(browser: Browser, pages: str, live_server: LiveServer, name: str) -> None:
     page = open_compose(browser, pages, name)
     report, expected = server_spans(live_server, DRAFT)
@@ -113,6 +113,8 @@ def test_contenteditable_editors_are_underlined_and_fixed(browser: Browser, page
         assert page.evaluate("() => window.lexicalText()") == FIXED
     if name == "draftjs.html":
         assert page.evaluate("() => window.draftText()") == FIXED
+    if name in ("prosemirror.html", "quill.html"):
+        assert page.evaluate("() => window.editorText()") == FIXED
 
     report_after, expected_after = server_spans(live_server, FIXED)
     wait_for_highlights(page, expected_after)

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync, existsSync, statSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+
+import { builtInMatchPatterns } from "../lib/platforms.js";
+
+const EXTENSION = join(dirname(fileURLToPath(import.meta.url)), "..");
+const manifest = JSON.parse(readFileSync(join(EXTENSION, "manifest.json"), "utf8"));
+
+function filesUnder(folder) {
+  return readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe("manifest.json", () => {
+  it("is Manifest V3 with a module service worker", () => {
+    assert.equal(manifest.manifest_version, 3);
+    assert.equal(manifest.background.type, "module");
+  });
+
+  it("names only files that exist", () => {
+    const named = [
+      manifest.background.service_worker,
+      manifest.action.default_popup,
+      manifest.options_ui.page,
+      ...Object.values(manifest.icons),
+      ...Object.values(manifest.action.default_icon),
+      ...manifest.content_scripts.flatMap((script) => [...script.js, ...(script.css || [])]),
+    ];
+    for (const file of named) assert.ok(existsSync(join(EXTENSION, file)), `${file} is missing`);
+  });
+
+  it("runs the content script on every built-in site, and lets it import its modules", () => {
+    assert.deepEqual(manifest.content_scripts[0].matches, builtInMatchPatterns());
+    const shared = manifest.web_accessible_resources.flatMap((entry) => entry.resources);
+    for (const pattern of ["content/*.js", "content/*.css", "lib/*.js"]) assert.ok(shared.includes(pattern));
+  });
+
+  it("reaches the local server and nothing else without asking", () => {
+    assert.deepEqual(manifest.host_permissions, ["http://127.0.0.1/*", "http://localhost/*"]);
+  });
+});
+
+describe("the extension's code", () => {
+  const code = filesUnder(EXTENSION).filter((path) => path.endsWith(".js") && !path.includes(`${join(EXTENSION, "test")}`));
+
+  it("never inserts text as HTML", () => {
+    for (const path of code) {
+      const source = readFileSync(path, "utf8");
+      assert.doesNotMatch(source, /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write/, relative(EXTENSION, path));
+    }
+  });
+
+  it("talks to the server only from the service worker", () => {
+    for (const path of code) {
+      const name = relative(EXTENSION, path);
+      if (name === "background.js" || name === join("lib", "api.js")) continue;
+      assert.doesNotMatch(readFileSync(path, "utf8"), /\bfetch\(|XMLHttpRequest/, name);
+    }
+  });
+});
