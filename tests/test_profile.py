@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker import ProfileReport, Report, check_profile, check_text
 from checker.errors import InputError, UnknownPlatformError, UnknownProfileError
@@ -161,3 +163,12 @@ def test_bad_input_is_a_clear_error():
         check_profile("University of Leicester", "uniofleicester", GOOD_BIO, platform="friendster")
     with pytest.raises(UnknownProfileError):
         check_profile("University of Leicester", "uniofleicester", GOOD_BIO, profile="faculty")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=40), st.text(max_size=300), st.sampled_from(["x", "instagram", "bluesky", "mastodon", "linkedin"]))
+def test_any_text_gives_findings_inside_each_part(display_name, handle, bio, platform):
+    report = check_profile(display_name, handle, bio, platform=platform, profile="department")
+    for part, text in (("display_name", display_name), ("handle", handle), ("bio", bio)):
+        for finding in report.parts[part].findings:
+            assert 0 <= finding.start <= finding.end <= len(text), (part, finding)
