@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import sys
 import time
@@ -82,6 +83,8 @@ def main() -> None:
     started = time.perf_counter()
     check_image(cases[0][1], "x", "corporate")
     print(f"first call (builds the mark templates): {(time.perf_counter() - started) * 1000:.1f} ms")
+    # Other work on the machine slows every figure: say how busy it was.
+    print(f"load average (1 min) at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"{'case':40} {'bytes':>10} {'median ms':>10} {'target':>8} {'ratio':>6}")
     for name, data, target in cases:
         median = timed(data, args.runs)
