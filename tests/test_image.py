@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from checker import ImageReport, check_image, load_policy
 from checker.errors import InputError, UnknownPlatformError, UnknownProfileError
@@ -143,6 +143,31 @@ def test_an_unrelated_photograph_has_no_mark_and_is_off_palette(seed):
     assert not report.metrics["mark"]["found"]
     assert {"mark", "palette"} <= blocking(report)
     assert report.metrics["palette_share"] < 0.1
+
+
+def test_text_is_not_the_wordmark():
+    """Edges alone would take any line of text for the wordmark: the colours must agree too."""
+    image = Image.new("RGB", (400, 400), WHITE)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=34)
+    draw.text((40, 130), "UNIVERSITY OF", font=font, fill=(0, 0, 0))
+    draw.text((40, 175), "LEICESTER", font=font, fill=(0, 0, 0))
+    draw.text((40, 240), "Physics news and events", font=ImageFont.load_default(size=22), fill=(60, 60, 60))
+    report = check_image(encode(image), "x", "corporate")
+    assert not report.metrics["mark"]["found"], report.metrics["mark"]
+    assert "mark" in categories(report)
+
+
+def test_a_recoloured_mark_is_not_an_approved_mark():
+    artwork = mark("shield")
+    pixels = np.asarray(artwork).copy()
+    pixels[..., :3] = 255 - pixels[..., :3]  # same shape, other colours
+    image = Image.new("RGBA", (400, 400), WHITE + (255,))
+    image.alpha_composite(Image.fromarray(pixels, "RGBA").resize((200, 244)), (100, 78))
+    report = check_image(encode(image.convert("RGB")), "x", "corporate")
+    found = report.metrics["mark"]
+    assert found["score"] >= 0.68 and found["colour"] < 0.75 and not found["found"]
+    assert "in the mark's colours" in report.by_category("mark")[0].message
 
 
 def test_the_same_photograph_is_fine_for_a_profile_where_the_mark_is_optional():

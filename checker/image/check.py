@@ -15,7 +15,7 @@ from checker.findings import Finding, Severity
 from checker.image.colour import delta_e_2000, nearest, srgb_to_lab, to_hex
 from checker.image.decode import DecodeProblem, Decoded, decode
 from checker.image.identity import AvatarSpec, VisualIdentity, visual_identity
-from checker.image.marks import MATCH_THRESHOLD, find_mark
+from checker.image.marks import COLOUR_AGREEMENT, MATCH_THRESHOLD, find_mark
 from checker.image.report import ImageReport
 from checker.policy import Policy, load_policy
 
@@ -363,12 +363,19 @@ class _Checker:
         self.metrics["mark"] = {**match.to_dict(), "found": match.found}
         names = " or ".join(m.name for m in identity.marks)
         if rule == "required" and not match.found:
+            if match.score >= MATCH_THRESHOLD:
+                seen = (
+                    f"something shaped like the {match.name} is there, but only {match.colour:.0%} of it is in the "
+                    f"mark's colours (an approved mark needs {COLOUR_AGREEMENT:.0%})"
+                )
+            else:
+                seen = f"the closest shape matches {match.score:.2f}, and a mark needs {MATCH_THRESHOLD:.2f}"
             self.add(
                 "image.mark.missing",
                 "mark",
                 "error",
-                f"No approved brand mark ({names}) was found (best match {match.score:.2f}, needs {MATCH_THRESHOLD:.2f}); "
-                f"the identity requires one on {self.profile} account avatars.",
+                f"No approved brand mark ({names}) was found: {seen}. "
+                f"The identity requires one on {self.profile} account avatars.",
                 "Use the approved avatar artwork from brand_assets/, unaltered, on a brand colour.",
             )
         elif rule == "forbidden" and match.found:

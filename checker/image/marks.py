@@ -8,7 +8,12 @@ and largest scale, as a share of the image's shorter side); normalised
 cross-correlation at every position is computed with one FFT of the image and
 the cached FFTs of the templates. Small sizes are searched on a 96-pixel copy,
 large ones on a 48-pixel copy, so every template is 24 to 48 pixels: the cost
-stays low and each size sees the same detail. The best score decides.
+stays low and each size sees the same detail.
+
+Edges alone cannot tell the wordmark from any line of text, so the best
+placements are then verified in colour: where the mark is solid, the image
+must show the mark's own colours (CIELAB distance, a pixel of slack in
+position). A placement is a match when both the shape and the colours agree.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from checker.image.colour import srgb_to_lab
 from checker.image.identity import Mark
 
 # Sides of the squares the search runs on, finest first; a mark of scale s is
@@ -31,8 +37,15 @@ TEMPLATE_MIN = 24
 SCALE_STEP = 1.12
 # Gradients at or above this (0-255 units, summed over RGB) count as a full edge.
 _EDGE_FULL = 60.0
-# Normalised cross-correlation at or above this means the mark is present.
+# Normalised cross-correlation at or above this means the shape is there.
 MATCH_THRESHOLD = 0.68
+# Share of the mark's pixels that must show the mark's colours (ΔE76 within
+# COLOUR_TOLERANCE; loose enough for JPEG and resampling, tight enough that black
+# text does not pass for navy).
+COLOUR_AGREEMENT = 0.75
+COLOUR_TOLERANCE = 25.0
+# How many of the best-shaped placements are verified in colour.
+_CANDIDATES = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,17 +53,25 @@ class MarkMatch:
     """The best placement of the best-matching mark."""
 
     name: str
-    score: float  # normalised cross-correlation, -1..1
+    score: float  # normalised cross-correlation of the edges, -1..1
     scale: float  # the mark's longer side as a share of the image's shorter side
     x: float  # centre of the match, as a share of the width (0 left, 1 right)
     y: float  # and of the height
+    colour: float = 0.0  # share of the mark's pixels shown in the mark's colours
 
     @property
     def found(self) -> bool:
-        return self.score >= MATCH_THRESHOLD
+        return self.score >= MATCH_THRESHOLD and self.colour >= COLOUR_AGREEMENT
 
     def to_dict(self) -> dict[str, object]:
-        return {"name": self.name, "score": round(self.score, 3), "scale": round(self.scale, 3), "x": round(self.x, 3), "y": round(self.y, 3)}
+        return {
+            "name": self.name,
+            "score": round(self.score, 3),
+            "colour": round(self.colour, 3),
+            "scale": round(self.scale, 3),
+            "x": round(self.x, 3),
+            "y": round(self.y, 3),
+        }
 
 
 def _blur(values: NDArray[np.float32]) -> NDArray[np.float32]:
@@ -92,11 +113,16 @@ class _Level:
     sizes: tuple[tuple[int, int], ...]  # (height, width) of each template
     spectra: NDArray[np.complex64]  # (n, 2, fft, fft//2+1): conjugated FFT of each zero-mean template
     norms: NDArray[np.float32]  # (n,): the templates' L2 norms after removing the mean
+    pixels: tuple[NDArray[np.uint8], ...]  # each template's RGBA pixels, for the colour check
 
 
-def _mark_edges(mark: Image.Image, width: int, height: int) -> NDArray[np.float32]:
+def _mark_pixels(mark: Image.Image, width: int, height: int) -> NDArray[np.uint8]:
+    return np.asarray(mark.resize((width, height), Image.Resampling.LANCZOS), dtype=np.uint8)
+
+
+def _mark_edges(small_rgba: NDArray[np.uint8]) -> NDArray[np.float32]:
     """Edges of a mark at a given size: its silhouette and its inner drawing."""
-    small = np.asarray(mark.resize((width, height), Image.Resampling.LANCZOS), dtype=np.float32)
+    small = small_rgba.astype(np.float32)
     alpha = small[..., 3:4] / 255.0
     # Over black and over white: an edge is one the mark shows against either.
     over_black = small[..., :3] * alpha
@@ -131,9 +157,11 @@ def _levels(marks: tuple[Mark, ...], min_scale: float, max_scale: float) -> tupl
             shapes.append((longer, max(4, round(longer / aspect))) if aspect >= 1 else (max(4, round(longer * aspect)), longer))
         largest = max(max(w, h) for w, h in shapes)
         fft = 16 * math.ceil((side + largest - 1) / 16)
-        names, scales, sizes, spectra, norms = [], [], [], [], []
+        names, scales, sizes, spectra, norms, rgba = [], [], [], [], [], []
         for (mark, scale), (width, height) in zip(entries, shapes, strict=True):
-            template = _mark_edges(mark.image, width, height)
+            pixels = _mark_pixels(mark.image, width, height)
+            rgba.append(pixels)
+            template = _mark_edges(pixels)
             template = template - template.mean(axis=(1, 2), keepdims=True)
             padded = np.zeros((2, fft, fft), np.float32)
             padded[:, :height, :width] = template
@@ -142,7 +170,12 @@ def _levels(marks: tuple[Mark, ...], min_scale: float, max_scale: float) -> tupl
             sizes.append((height, width))
             spectra.append(np.conj(np.fft.rfft2(padded)).astype(np.complex64))
             norms.append(float(np.sqrt((template.astype(np.float64) ** 2).sum())))
-        levels.append(_Level(side, fft, tuple(names), tuple(scales), tuple(sizes), np.stack(spectra), np.asarray(norms, np.float32)))
+        levels.append(
+            _Level(
+                side, fft, tuple(names), tuple(scales), tuple(sizes), np.stack(spectra), np.asarray(norms, np.float32),
+                tuple(rgba),
+            )
+        )
     return tuple(levels)
 
 
@@ -157,9 +190,37 @@ def _window_sums(integral: NDArray[np.float64], height: int, width: int) -> NDAr
     return integral[height:, width:] - integral[:-height, width:] - integral[height:, :-width] + integral[:-height, :-width]
 
 
-def _search(level: _Level, rgb: NDArray[np.float32], best: MarkMatch) -> MarkMatch:
+def _colour_agreement(level: _Level, index: int, rgb: NDArray[np.uint8], lab: NDArray[np.float64], top: int, left: int) -> float:
+    """Share of the mark's pixels that the image shows in the mark's colours at this placement.
+
+    The mark is composited over the background the image shows around it, so thin
+    anti-aliased strokes are judged too; each pixel may match within one pixel of
+    its place (the search's sizes are 12% apart).
+    """
+    height, width = level.sizes[index]
+    pixels = level.pixels[index]
+    alpha = pixels[..., 3:4].astype(np.float32) / 255.0
+    covered = alpha[..., 0] >= 0.5
+    if not covered.any():
+        return 0.0
+    window = rgb[top : top + height, left : left + width]
+    clear = alpha[..., 0] < 0.1
+    background = np.median(window[clear], axis=0) if clear.any() else np.median(window.reshape(-1, 3), axis=0)
+    expected = pixels[..., :3].astype(np.float32) * alpha + background.astype(np.float32) * (1 - alpha)
+    expected_lab = srgb_to_lab(np.clip(expected + 0.5, 0, 255).astype(np.uint8)[covered])
+    # lab is padded by one pixel on every side: (top, left) in the image is (top + 1, left + 1) there.
+    nearest = np.full(len(expected_lab), np.inf)
+    for dy in (0, 1, 2):
+        for dx in (0, 1, 2):
+            shown = lab[top + dy : top + dy + height, left + dx : left + dx + width][covered]
+            nearest = np.minimum(nearest, ((shown - expected_lab) ** 2).sum(axis=1))
+    return float((nearest <= COLOUR_TOLERANCE**2).mean())
+
+
+def _search(level: _Level, rgb: NDArray[np.uint8]) -> list[MarkMatch]:
+    """The best placement of each template on this level, best shapes verified in colour."""
     side = level.side
-    edges = edge_map(rgb)
+    edges = edge_map(rgb.astype(np.float32))
     padded = np.zeros((2, level.fft, level.fft), np.float32)
     padded[:, :side, :side] = edges
     spectrum = np.fft.rfft2(padded)
@@ -168,6 +229,7 @@ def _search(level: _Level, rgb: NDArray[np.float32], best: MarkMatch) -> MarkMat
     sums = [_integral(channel) for channel in edges64]
     sums_of_squares = [_integral(channel**2) for channel in edges64]
     window_cache: dict[tuple[int, int], NDArray[np.float64]] = {}
+    placements: list[tuple[float, int, int, int]] = []  # (score, template, top, left)
     for index, (height, width) in enumerate(level.sizes):
         if (height, width) not in window_cache:
             count = height * width
@@ -181,19 +243,32 @@ def _search(level: _Level, rgb: NDArray[np.float32], best: MarkMatch) -> MarkMat
         rows, cols = window_norm.shape
         score = correlations[index, :rows, :cols] / (window_norm * max(float(level.norms[index]), 1e-9))
         position = int(np.argmax(score))
-        value = float(score.flat[position])
-        if value > best.score:
-            top, left = divmod(position, cols)
-            best = MarkMatch(level.names[index], value, level.scales[index], (left + width / 2) / side, (top + height / 2) / side)
-    return best
+        top, left = divmod(position, cols)
+        placements.append((float(score.flat[position]), index, top, left))
+    placements.sort(reverse=True)
+    lab = np.pad(srgb_to_lab(rgb), ((1, 1), (1, 1), (0, 0)), mode="edge")
+    matches = []
+    for rank, (value, index, top, left) in enumerate(placements):
+        verify = rank < _CANDIDATES and value >= MATCH_THRESHOLD
+        colour = _colour_agreement(level, index, rgb, lab, top, left) if verify else 0.0
+        height, width = level.sizes[index]
+        matches.append(MarkMatch(level.names[index], value, level.scales[index], (left + width / 2) / side, (top + height / 2) / side, colour))
+    return matches
 
 
 def find_mark(square: Image.Image, marks: tuple[Mark, ...], min_scale: float, max_scale: float) -> MarkMatch:
-    """Best match of any mark in a square RGB image, over every level, size and position."""
+    """The best match of any mark in a square RGB image, over every level, size and position.
+
+    A verified match (shape and colours) beats any unverified one; among equals the
+    better shape wins.
+    """
     if square.mode != "RGB" or square.width != square.height:
         raise ValueError("find_mark needs a square RGB image")
     best = MarkMatch(marks[0].name, -1.0, min_scale, 0.5, 0.5)
     for level in _levels(marks, min_scale, max_scale):
-        copy = square.resize((level.side, level.side), Image.Resampling.BOX if square.width >= level.side else Image.Resampling.BICUBIC)
-        best = _search(level, np.asarray(copy, dtype=np.float32), best)
+        method = Image.Resampling.BOX if square.width >= level.side else Image.Resampling.BICUBIC
+        copy = np.asarray(square.resize((level.side, level.side), method), dtype=np.uint8)
+        for match in _search(level, copy):
+            if (match.found, match.score) > (best.found, best.score):
+                best = match
     return best
