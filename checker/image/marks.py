@@ -11,9 +11,10 @@ large ones on a 48-pixel copy, so every template is 24 to 48 pixels: the cost
 stays low and each size sees the same detail.
 
 Edges alone cannot tell the wordmark from any line of text, so the best
-placements are then verified in colour: where the mark is solid, the image
-must show the mark's own colours (CIELAB distance, a pixel of slack in
-position). A placement is a match when both the shape and the colours agree.
+placements are then verified in colour: wherever the mark covers the image,
+the image must show the mark's own colours, composited over the background
+around it (CIELAB distance, a pixel of slack in position). A placement is a
+match when both the shape and the colours agree.
 """
 
 from __future__ import annotations
