@@ -15,12 +15,17 @@ post. Three phases, each bounded in requests and in time:
 
 Targets (issue 4): p50 < 5 ms and p99 < 20 ms with 8 clients, more than 300
 checks a second, server memory under 150 MB without LanguageTool.
+
+Every draft in a run is new (a number in it changes), across phases too, so
+neither the server's response cache nor the grammar engine's paragraph cache
+answers anything outside the `cached` phase.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import re
@@ -36,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DRAFT_NUMBERS = itertools.count(1)
 CLIENTS = 8
 POST = (
     "Congratulations to our researchers at the University of Leicester, awarded £2.4m to study "
@@ -96,7 +102,7 @@ class Client:
 def run_phase(name: str, port: int, token: str, *, requests: int, seconds: float, rate: float | None, cached: bool) -> Phase:
     """8 clients share `requests` checks, stopping early after `seconds`; paced at `rate` a second if given."""
     phase = Phase(name)
-    counter = iter(range(10**9))
+    counter = iter(range(requests))
     lock = threading.Lock()
     start = time.perf_counter()
     deadline = start + seconds
@@ -108,8 +114,9 @@ def run_phase(name: str, port: int, token: str, *, requests: int, seconds: float
         try:
             while True:
                 with lock:
-                    n = next(counter)
-                if n >= requests or time.perf_counter() > deadline:
+                    n = next(counter, None)
+                    draft = next(DRAFT_NUMBERS)  # never the same draft twice in a run, across phases
+                if n is None or time.perf_counter() > deadline:
                     return
                 if interval:
                     pause = due - time.perf_counter()
@@ -117,7 +124,7 @@ def run_phase(name: str, port: int, token: str, *, requests: int, seconds: float
                         time.sleep(pause)
                     due += interval
                 sent = time.perf_counter()
-                ok = client.check(post_text(None if cached else n))
+                ok = client.check(post_text(None if cached else draft))
                 took = time.perf_counter() - sent
                 with lock:
                     if ok:
@@ -144,10 +151,11 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return rss, peak
 
 
-def start_server(*, grammar: bool, token: str, config_dir: str) -> tuple[subprocess.Popen[str], int]:
+def start_server(*, grammar: bool, token: str, config_dir: str, threads: int | None) -> tuple[subprocess.Popen[str], int]:
+    options = f", threads={threads!r}" if threads else ""
     code = (
         "import sys; from server.serve import run; "
-        f"sys.exit(run(host='127.0.0.1', port=0, token={token!r}, grammar={grammar!r}))"
+        f"sys.exit(run(host='127.0.0.1', port=0, token={token!r}, grammar={grammar!r}{options}))"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOCIALCHECK_LT_", "LTP_"))}
     env.update({"SOCIALCHECK_CONFIG_DIR": config_dir, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)})
@@ -182,12 +190,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="longest time for each phase (default 5)")
     parser.add_argument("--requests", type=int, default=5000, help="most checks in each phase (default 5000)")
     parser.add_argument("--rate", type=float, default=320.0, help="checks a second in the paced phase (default 320)")
+    parser.add_argument("--threads", type=int, default=None, help="the server's worker threads (default: as `socialcheck serve`)")
     args = parser.parse_args()
     print(f"socialcheck server bench: {CLIENTS} clients, a {len(post_text(None))}-character post, loopback")
 
     token = secrets.token_urlsafe(32)
     with tempfile.TemporaryDirectory() as config_dir:
-        process, port = start_server(grammar=not args.no_grammar, token=token, config_dir=config_dir)
+        process, port = start_server(grammar=not args.no_grammar, token=token, config_dir=config_dir, threads=args.threads)
         try:
             health = wait_until_ready(port, token)
             engines = ", ".join(f"{name} {state['state']}" for name, state in health["engines"].items())
