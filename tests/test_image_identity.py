@@ -111,10 +111,11 @@ def test_a_mark_without_a_transparent_background_is_refused(pack):
         read_visual_identity(read_policy(pack))
 
 
-def test_a_missing_specs_file_is_named(pack):
+def test_a_pack_without_platform_specs_uses_the_bundled_ones(pack):
     (pack / "avatar_specs.toml").unlink()
-    with pytest.raises(PolicyError, match="avatar_specs.toml: file not found"):
-        read_visual_identity(read_policy(pack))
+    identity = read_visual_identity(read_policy(pack))
+    assert set(identity.platforms) == set(PLATFORMS)
+    assert identity.platform("x").recommended == 400
 
 
 def test_another_organisation_changes_data_not_code(pack):

@@ -22,7 +22,7 @@ from PIL import Image, UnidentifiedImageError
 
 from checker.errors import PolicyError, UnknownPlatformError
 from checker.image.colour import parse_hex, srgb_to_lab
-from checker.policy import Policy
+from checker.policy import DEFAULT_PACK, Policy
 
 MarkRule = Literal["required", "optional", "forbidden"]
 MARK_RULES: tuple[str, ...] = ("required", "optional", "forbidden")
@@ -285,6 +285,13 @@ def _naming(path: Path, tables: Any, profiles: Mapping[str, Any]) -> dict[str, N
     return rules
 
 
+def _specs_path(root: Path) -> Path:
+    """The pack's own platform specifications, or the bundled ones: they are facts about
+    the platforms, not about the organisation, so a pack need not carry a copy."""
+    own = root / SPECS_FILE
+    return own if own.exists() else DEFAULT_PACK / SPECS_FILE
+
+
 def read_visual_identity(policy: Policy) -> VisualIdentity:
     """Read and validate the visual identity of a policy pack (uncached)."""
     path = Path(policy.root) / "identity.toml"
@@ -323,7 +330,7 @@ def read_visual_identity(policy: Policy) -> VisualIdentity:
         guideline=guideline,
         mark_rules=MappingProxyType(mark_rules),
         naming=MappingProxyType(_naming(path, identity.get("naming", {}), policy.profiles)),
-        platforms=MappingProxyType(_platforms(Path(policy.root) / SPECS_FILE)),
+        platforms=MappingProxyType(_platforms(_specs_path(Path(policy.root)))),
     )
 
 
