@@ -166,6 +166,10 @@ def test_socialcheck_serve_prints_where_it_listens_and_serves(serve, tmp_path):
     assert status == 200 and health["token_required"] is False
     status, _, report = request(port, "POST", "/v1/check/text", {"text": "Leicester Uni rocks"}, CLIENT)
     assert status == 200 and report["findings"]
+    # Its Host allow-list knows the port it listens on.
+    assert request(port, "GET", "/v1/health", host=f"localhost:{port}")[0] == 200
+    status, _, body = request(port, "GET", "/v1/health", host=f"localhost:{port + 1}")
+    assert (status, body["error"]["code"]) == (403, "host_not_allowed")
 
 
 def test_socialcheck_serve_reports_the_grammar_engine_starting_then_ready(serve):
