@@ -46,6 +46,12 @@ def test_json_output_has_one_report_per_file(avatars, capsys):
     assert base64.b64decode(payload[0]["preview_png"]).startswith(b"\x89PNG")
 
 
+def test_json_for_one_file_is_one_report(avatars, capsys):
+    assert main(["image", str(avatars / "library.png"), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["file"] == str(avatars / "library.png") and payload["ok"] is True
+
+
 def test_all_ready_exits_zero(avatars, capsys):
     assert main(["image", str(avatars / "library.png")]) == 0
     assert "1 image checked for x: 1 ready, 0 to fix" in capsys.readouterr().out

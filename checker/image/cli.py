@@ -97,7 +97,8 @@ def run(paths: list[str], *, platform: str, profile: str | None, policy: Policy,
         for finding in report.findings:
             details.append(f"{path}: {finding.severity:<7} {finding.category:<12} {finding.message}")
     if as_json:
-        print(json.dumps(results, ensure_ascii=False, indent=2), file=out)
+        # As `socialcheck text`: one report on its own, several as a list.
+        print(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False, indent=2), file=out)
         return status
     print(_table(rows), file=out)
     if details:
