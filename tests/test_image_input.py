@@ -173,6 +173,14 @@ def test_animated_gif_is_flagged():
     assert report.metrics["frames"] == 2
 
 
+def test_a_multi_picture_jpeg_is_a_still_jpeg():
+    data = encode(on_brand(400), "MPO", save_all=True, append_images=[on_brand(200, background=NAVY)])
+    assert Image.open(io.BytesIO(data)).format == "MPO"
+    report = check_image(data, "x", "corporate")
+    assert report.metrics["format"] == "JPEG" and report.metrics["frames"] == 1
+    assert report.ok, [f.message for f in report.findings]
+
+
 def test_bytearray_and_memoryview_are_accepted():
     data = encode(on_brand(400, background=RED))
     assert check_image(bytearray(data), "x").ok

@@ -27,6 +27,8 @@ MAX_DECODED_PIXELS = 16_000_000
 WORKING_SIDE = 1024
 # JPEGs are decoded at 1/2, 1/4 or 1/8 while both sides stay at least this.
 DRAFT_SIDE = 512
+# Frames beyond this are not counted (an animated image is flagged either way).
+MAX_FRAMES_COUNTED = 100
 _EXIF_ORIENTATION = 0x0112
 # EXIF orientation value -> the transpose that shows the image upright (as ImageOps.exif_transpose).
 _ORIENTATION_TRANSPOSE = {
@@ -89,6 +91,25 @@ def _to_rgba(image: Image.Image) -> tuple[Image.Image, bool]:
     return image.convert("RGBA"), had_alpha
 
 
+def _count_frames(image: Image.Image) -> int:
+    """Frames in the file, counted up to MAX_FRAMES_COUNTED: a GIF has no frame count in its
+    header, and walking a hostile one with a million frames would take minutes."""
+    if image.format == "MPO" or not getattr(image, "is_animated", False):
+        return 1
+    if image.format != "GIF":
+        count = int(getattr(image, "n_frames", 2))
+    else:
+        count = 1
+        while count < MAX_FRAMES_COUNTED:
+            try:
+                image.seek(count)
+            except EOFError:
+                break
+            count += 1
+    image.seek(0)
+    return max(count, 2)
+
+
 def _orientation(image: Image.Image) -> int:
     """The EXIF orientation (1 = upright); a damaged EXIF block counts as upright."""
     try:
@@ -118,7 +139,8 @@ def decode(data: bytes) -> Decoded:
     except Exception as error:  # noqa: BLE001 - a hostile header can fail in any plugin; it is unreadable
         raise DecodeProblem("image.format.unreadable", "format", f"The image header cannot be read ({error}).") from None
     with image:
-        fmt = image.format or "unknown"
+        # A JPEG with extra pictures (MPO: camera previews, stereo pairs) shows its first picture.
+        fmt = "JPEG" if image.format == "MPO" else image.format or "unknown"
         width, height = image.size
         mode = image.mode
         facts: dict[str, object] = {"format": fmt, "width": width, "height": height}
@@ -130,16 +152,7 @@ def decode(data: bytes) -> Decoded:
                 f"({MAX_HEADER_PIXELS / 1e6:.0f} megapixels); profile images need only a few hundred pixels a side.",
                 facts,
             )
-        try:
-            # Counting frames walks the file (GIF) without decoding pixels.
-            frames = int(getattr(image, "n_frames", 1) or 1)
-            animated = bool(getattr(image, "is_animated", False)) and frames > 1
-            image.seek(0)
-        except Exception as error:  # noqa: BLE001 - see load() below
-            raise DecodeProblem(
-                "image.format.damaged", "format", f"The {fmt} file is damaged and cannot be decoded ({error}).", facts
-            ) from None
-        if fmt == "JPEG":
+        if fmt == "JPEG":  # decode at 1/2, 1/4 or 1/8 of the size where that still leaves enough
             image.draft("RGB", (min(width, DRAFT_SIDE), min(height, DRAFT_SIDE)))
         if image.size[0] * image.size[1] > MAX_DECODED_PIXELS:
             raise DecodeProblem(
@@ -149,6 +162,13 @@ def decode(data: bytes) -> Decoded:
                 "of this format. Export it at the size the platform asks for.",
                 facts,
             )
+        try:
+            frames = _count_frames(image)
+            animated = frames > 1
+        except Exception as error:  # noqa: BLE001 - see load() below
+            raise DecodeProblem(
+                "image.format.damaged", "format", f"The {fmt} file is damaged and cannot be decoded ({error}).", facts
+            ) from None
         try:
             image.load()
         except Exception as error:  # noqa: BLE001 - hostile files reach many decoder paths; each is "damaged"
