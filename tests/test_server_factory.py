@@ -91,9 +91,9 @@ def test_the_pairing_token_is_made_once_and_kept_private(tmp_path, monkeypatch):
     assert replaced != token and len(replaced) >= 32
 
 
-def test_importing_the_server_package_does_not_import_flask():
+def test_the_library_the_cli_and_the_server_package_do_not_import_flask():
     import subprocess
 
-    code = "import sys, server, server.serve; print('flask' in sys.modules)"
+    code = "import sys, checker, checker.cli, server, server.serve; checker.cli.build_parser(); print('flask' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
