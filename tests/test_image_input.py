@@ -216,3 +216,48 @@ _SMALL_FILES = {
     "webp": encode(on_brand(64), "WEBP"),
     "gif": encode(on_brand(64), "GIF"),
 }
+
+
+_MEASURE = """
+import sys
+from checker import check_image, load_policy
+
+def status(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) // 1024  # kB -> MB
+
+load_policy()
+data = open(sys.argv[1], "rb").read()
+check_image(open(sys.argv[2], "rb").read(), "x", "corporate")  # warm: templates, imports
+with open("/proc/self/clear_refs", "w") as handle:
+    handle.write("5")  # reset the peak (VmHWM) to the current resident size
+before = status("VmRSS")
+report = check_image(data, "x", "corporate")
+print(report.metrics["width"], status("VmHWM") - before)
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "image", "fmt", "limit_mb"),
+    [
+        ("49 MP JPEG", lambda: Image.new("RGB", (7_000, 7_000), RED), "JPEG", 60),
+        ("16 MP PNG", lambda: Image.new("RGB", (4_000, 4_000), NAVY), "PNG", 120),
+    ],
+)
+@pytest.mark.skipif(not __import__("os").path.exists("/proc/self/clear_refs"), reason="needs Linux's /proc peak-memory reset")
+def test_memory_stays_bounded_for_the_largest_images_we_decode(tmp_path, name, image, fmt, limit_mb):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    big, small = tmp_path / f"big.{fmt.lower()}", tmp_path / "small.png"
+    image().save(big, format=fmt)
+    small.write_bytes(encode(on_brand(400)))
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(big), str(small)], capture_output=True, text=True, cwd=root, timeout=120, check=True
+    )
+    width, grown_mb = (int(v) for v in result.stdout.split())
+    assert width in (7_000, 4_000)
+    assert grown_mb < limit_mb, f"{name}: peak memory grew by {grown_mb} MB"

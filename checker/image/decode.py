@@ -27,6 +27,8 @@ MAX_DECODED_PIXELS = 16_000_000
 WORKING_SIDE = 1024
 # JPEGs are decoded at 1/2, 1/4 or 1/8 while both sides stay at least this.
 DRAFT_SIDE = 512
+# Modes Pillow resamples as they are (alpha premultiplied): shrunk before conversion.
+_SHRINK_FIRST = frozenset({"RGB", "RGBA", "L", "LA", "CMYK"})
 # Frames beyond this are not counted (an animated image is flagged either way).
 MAX_FRAMES_COUNTED = 100
 _EXIF_ORIENTATION = 0x0112
@@ -79,12 +81,12 @@ def _to_rgba(image: Image.Image) -> tuple[Image.Image, bool]:
     had_alpha = mode in ("RGBA", "LA", "La", "PA", "RGBa") or "transparency" in image.info
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
         # 16-bit (or 32-bit integer) grey: Pillow's convert("L") clips instead of scaling.
-        values = np.asarray(image, dtype=np.float64)
-        peak = 65535.0 if values.max(initial=0) > 255 or mode.startswith("I;16") else 255.0
-        grey = np.clip(values * (255.0 / peak) + 0.5, 0, 255).astype(np.uint8)
+        values = np.asarray(image).astype(np.int64 if mode == "I" else np.uint32)
+        peak = 65535 if mode.startswith("I;16") or values.max(initial=0) > 255 else 255
+        grey = np.clip((values * 255 + peak // 2) // peak, 0, 255).astype(np.uint8)
         return Image.fromarray(grey, "L").convert("RGBA"), False
     if mode == "F":
-        grey = np.clip(np.asarray(image, dtype=np.float64) + 0.5, 0, 255).astype(np.uint8)
+        grey = np.clip(np.asarray(image, dtype=np.float32) + 0.5, 0, 255).astype(np.uint8)
         return Image.fromarray(grey, "L").convert("RGBA"), False
     if mode == "CMYK" or mode not in ("RGB", "RGBA", "L", "LA", "P", "PA", "1", "La", "RGBa"):
         image = image.convert("RGB")
@@ -179,6 +181,9 @@ def decode(data: bytes) -> Decoded:
                 facts,
             ) from None
         orientation = _orientation(image)
+        if max(image.size) > WORKING_SIDE and image.mode in _SHRINK_FIRST and "transparency" not in image.info:
+            # Reduce before converting, so the full-size bitmap is never copied.
+            image.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
         working, had_alpha = _to_rgba(image)
     if max(working.size) > WORKING_SIDE:
         working.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
