@@ -26,10 +26,13 @@ def _vader():  # type: ignore[no-untyped-def]
     return SentimentIntensityAnalyzer()
 
 
+SENTIMENT_SPAN = 1_000  # VADER slows sharply on very long runs (thousands of emoji); posts' sentences are shorter
+
+
 @lru_cache(maxsize=4096)
 def sentiment(text: str) -> float:
-    """VADER's compound score, from -1 (most negative) to 1."""
-    return float(_vader().polarity_scores(text)["compound"])
+    """VADER's compound score, from -1 (most negative) to 1, of the first 1,000 characters."""
+    return float(_vader().polarity_scores(text[:SENTIMENT_SPAN])["compound"])
 
 
 def valence(word: str) -> float:
@@ -51,10 +54,14 @@ def is_common_word(word: str) -> bool:
     return word in common_words() or (word.endswith("s") and word[:-1] in common_words())
 
 
+READABILITY_SPAN = 5_000  # textstat slows sharply on very long texts; a post's opening is what readers judge
+
+
 def reading_ease(text: str) -> float:
+    """Flesch reading ease of the first 5,000 characters."""
     import textstat
 
-    return float(textstat.flesch_reading_ease(text))
+    return float(textstat.flesch_reading_ease(text[:READABILITY_SPAN]))
 
 
 SEGMENTER_WORDS = 60_000

@@ -7,15 +7,15 @@ check however many rules run.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
 import emoji
 
 # The order matters: an e-mail address contains what looks like a mention.
-URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:ac\.uk|co\.uk|org\.uk|gov\.uk|com|org|net|edu|io|ly)(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]])?", re.I)
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]|(?<![\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:ac\.uk|co\.uk|org\.uk|gov\.uk|com|org|net|edu|io|ly)(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]])?", re.I)
+EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{1,30}(?:@[A-Za-z0-9.-]+)?")
 HASHTAG = re.compile(r"(?<![\w#&])#([^\W_][\w]*)")
 WORD = re.compile(r"[^\W_](?:[\w]|['’][^\W_])*")
@@ -121,5 +121,22 @@ class Document:
             spans.extend((offset + e["match_start"], offset + e["match_end"]) for e in emoji.emoji_list(run.group()))
         return spans
 
+    @cached_property
+    def _token_starts(self) -> list[int]:
+        return [t.start for t in self.tokens]
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [start for start, _ in self.sentences]
+
     def words_in(self, start: int, end: int) -> list[Token]:
-        return [t for t in self.tokens if start <= t.start and t.end <= end]
+        first = bisect_left(self._token_starts, start)
+        last = bisect_left(self._token_starts, end, lo=first)
+        return [t for t in self.tokens[first:last] if t.end <= end]
+
+    def sentence_at(self, position: int) -> tuple[int, int] | None:
+        """The sentence (start, end) holding `position`, if any."""
+        index = bisect_right(self._sentence_starts, position) - 1
+        if index >= 0 and position < self.sentences[index][1]:
+            return self.sentences[index]
+        return None

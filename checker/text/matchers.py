@@ -43,6 +43,8 @@ def split_phrase(phrase: str) -> tuple[str, ...]:
 
 def _forms(word: str) -> tuple[str, ...]:
     """The word, and for "fuuuck" or "sooo" the word with stretched letters squeezed to one and to two."""
+    if word.endswith("'s") and len(word) > 3:
+        return (word, word[:-2])  # the possessive: "chairman's" is "chairman"
     if ELONGATED.search(word) is None:
         return (word,)
     return (word, ELONGATED.sub(r"\1", word), ELONGATED.sub(r"\1\1", word))
@@ -114,7 +116,10 @@ class PhraseIndex:
                 index += 1
                 continue
             last = tokens[index + len(matched.words) - 1]
-            yield PhraseMatch(token.start, last.end, matched, index)
+            end = last.end
+            if last.lower.endswith("'s") and matched.words[-1] == last.lower[:-2]:
+                end -= 2  # leave the possessive outside the span, so a replacement keeps it
+            yield PhraseMatch(token.start, end, matched, index)
             index += len(matched.words)
 
     @staticmethod

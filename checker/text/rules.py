@@ -169,10 +169,8 @@ class Terms(Check):
 
 
 def _same_sentence(doc: Document, position: int, others: list[int]) -> bool:
-    for start, end in doc.sentences:
-        if start <= position < end:
-            return any(start <= other < end for other in others)
-    return False
+    sentence = doc.sentence_at(position)
+    return sentence is not None and any(sentence[0] <= other < sentence[1] for other in others)
 
 
 def _looks_like_name(doc: Document, start: int, found: str) -> bool:
@@ -306,13 +304,14 @@ class Sentiment(Check):
         targets = [m.start for m in self.aimed_at.finditer(doc)] if self.aimed_at else None
         exempt = [m.start for m in self.exempt.finditer(doc)] if self.exempt else []
         negative = []
+        targeted = {doc.sentence_at(t) for t in targets} if targets is not None else None
+        exempted = {doc.sentence_at(e) for e in exempt}
         for start, end in doc.sentences:
+            if (start, end) in exempted or (targeted is not None and (start, end) not in targeted):
+                continue
             score = analysis.sentiment(doc.text[start:end])
-            if score > self.threshold or any(start <= e < end for e in exempt):
-                continue
-            if targets is not None and not any(start <= t < end for t in targets):
-                continue
-            negative.append((start, end, score))
+            if score <= self.threshold:
+                negative.append((start, end, score))
         overall = analysis.sentiment(doc.text) if negative else 0.0
         context.stats.setdefault("sentiment", round(overall, 3))
         if negative and overall <= self.post_threshold:
