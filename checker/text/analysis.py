@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from functools import cache, lru_cache
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
 from importlib import resources
 from itertools import islice
 
@@ -17,13 +19,25 @@ from checker.policy import Platform
 from checker.text.document import Document
 
 _lock = threading.Lock()
+_load_lock = threading.Lock()
+_loaded: dict[str, Any] = {}
 
 
-@cache
+def _shared(name: str, build: Callable[[], Any]) -> Any:
+    """Build a read-only resource once per process, even when threads ask for it together."""
+    value = _loaded.get(name)
+    if value is None:
+        with _load_lock:
+            value = _loaded.get(name)
+            if value is None:
+                value = _loaded[name] = build()
+    return value
+
+
 def _vader():  # type: ignore[no-untyped-def]
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    return SentimentIntensityAnalyzer()
+    return _shared("vader", SentimentIntensityAnalyzer)
 
 
 SENTIMENT_SPAN = 1_000  # VADER slows sharply on very long runs (thousands of emoji); posts' sentences are shorter
@@ -40,9 +54,12 @@ def valence(word: str) -> float:
     return float(_vader().lexicon.get(word, 0.0))
 
 
-@cache
 def common_words() -> frozenset[str]:
     """Everyday English words: Dale-Chall's easy words (via textstat) and VADER's lexicon."""
+    return _shared("common_words", _build_common_words)
+
+
+def _build_common_words() -> frozenset[str]:
     import textstat
 
     easy = resources.files(textstat).joinpath("resources/en/easy_words.txt").read_text(encoding="utf-8").split()
@@ -61,14 +78,20 @@ def reading_ease(text: str) -> float:
     """Flesch reading ease of the first 5,000 characters."""
     import textstat
 
+    with _load_lock:  # textstat's first call loads its pronouncing dictionary: once, not once a thread
+        if "textstat" not in _loaded:
+            _loaded["textstat"] = textstat.flesch_reading_ease("Warm up.")
     return float(textstat.flesch_reading_ease(text[:READABILITY_SPAN]))
 
 
 SEGMENTER_WORDS = 60_000
 
 
-@cache
 def _segmenter():  # type: ignore[no-untyped-def]
+    return _shared("segmenter", _build_segmenter)
+
+
+def _build_segmenter():  # type: ignore[no-untyped-def]
     """wordsegment's algorithm over its 60,000 commonest words: enough for hashtags, a tenth of the memory."""
     import wordsegment
 
