@@ -19,7 +19,7 @@ from checker.policy import Platform
 from checker.text.document import Document
 
 _lock = threading.Lock()
-_load_lock = threading.Lock()
+_load_lock = threading.RLock()  # re-entrant: one resource may build on another (common words use VADER)
 _loaded: dict[str, Any] = {}
 
 
