@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Run every benchmark under bench/ and print a table of medians against the targets.
+
+    .venv/bin/python bench/run.py          # or: make bench   (about two minutes)
+    .venv/bin/python bench/run.py --quick  # fewer repeats, for a smoke run
+
+Each script runs in its own process (so one's warm caches and threads do not help or
+hurt another) with modest repeat counts; its output is shown as it comes under a
+heading, then the key figures are read back from that output into one summary.
+Targets come from the issues: library (2), images (3), server (4), benchmarks (6),
+grammar (7). Figures depend on how busy the machine is: the load average is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+
+
+@dataclass(frozen=True)
+class Script:
+    title: str
+    file: str
+    options: tuple[str, ...]
+    quick_options: tuple[str, ...]
+
+
+SCRIPTS = (
+    Script("Text checks in-process, beside proselint", "bench_text.py", ("--repeat", "100"), ("--repeat", "20")),
+    Script("Grammar (Harper) cost per post", "bench_grammar.py", ("--runs", "200"), ("--runs", "40")),
+    Script("Profile-image checks", "bench_image.py", ("--runs", "15"), ("--runs", "4")),
+    Script(
+        "HTTP server on loopback, Harper on (the default install)",
+        "bench_server.py",
+        ("--seconds", "4", "--requests", "1500"),
+        ("--seconds", "1.5", "--requests", "400"),
+    ),
+    Script(
+        "HTTP server on loopback, grammar off",
+        "bench_server.py",
+        ("--no-grammar", "--seconds", "4", "--requests", "1500"),
+        ("--no-grammar", "--seconds", "1.5", "--requests", "400"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One row of the summary: a figure read from a script's output by a pattern."""
+
+    label: str
+    issue: int
+    script: int  # index into SCRIPTS
+    pattern: str  # first group is the figure
+    limit: float | None  # None: shown for information, no target
+    unit: str = "ms"
+    more_is_better: bool = False
+
+
+TARGETS = (
+    Target("text 280 chars, rules (median)", 2, 0, r"^280 chars\s+([\d.]+)", 1.0),
+    Target("text 280 chars, rules + grammar", 2, 0, r"^280 chars\s+[\d.]+\s+([\d.]+)", None),
+    Target("proselint 280 chars", 2, 0, r"^280 chars\s+[\d.]+\s+[\d.]+\s+([\d.]+)", None),
+    Target("text 3,000 chars, rules (median)", 2, 0, r"^3,000 chars\s+([\d.]+)", 10.0),
+    Target("proselint 3,000 chars", 2, 0, r"^3,000 chars\s+[\d.]+\s+[\d.]+\s+([\d.]+)", None),
+    Target("re-check 3,000 chars after 1-char edit, rules", 6, 0, r"^1-char edit\s+([\d.]+)", 2.0),
+    Target("re-check 3,000 chars after 1-char edit, + grammar", 6, 0, r"^1-char edit\s+[\d.]+\s+([\d.]+)", 2.0),
+    Target("Harper extra per fresh 280-char post", 7, 1, r"harper, fresh 280-char post\s+median ([\d.]+)", 1.0),
+    Target("grammar off, per post", 7, 1, r"grammar off\s+median ([\d.]+)", 0.05),
+    Target("image 400x400 PNG, mark on brand colour", 3, 2, r"^400x400 PNG, mark on brand colour\s+[\d,]+\s+([\d.]+)", 20.0),
+    Target("image 400x400 PNG, photograph-like", 3, 2, r"^400x400 PNG, photograph-like\s+[\d,]+\s+([\d.]+)", 20.0),
+    Target("image 4000x3000 JPEG, mark on brand colour", 3, 2, r"^4000x3000 JPEG, mark on brand colour\s+[\d,]+\s+([\d.]+)", 150.0),
+    Target("image 4000x3000 JPEG, photograph-like", 3, 2, r"^4000x3000 JPEG, photograph-like\s+[\d,]+\s+([\d.]+)", 150.0),
+    Target("server p50, 8 clients paced (Harper on)", 4, 3, r"^paced\s.*?p50\s+([\d.]+) ms", 5.0),
+    Target("server p99, 8 clients paced (Harper on)", 4, 3, r"^paced\s.*?p99\s+([\d.]+) ms", 20.0),
+    Target("server throughput, saturated (Harper on)", 4, 3, r"^saturated\s+\d+ checks\s+(\d+)/s", 300.0, "/s", True),
+    Target("server peak memory (Harper on)", 4, 3, r"^memory\s.*peak (\d+) MB", None, "MB"),
+    Target("server p50, 8 clients paced (grammar off)", 4, 4, r"^paced\s.*?p50\s+([\d.]+) ms", 5.0),
+    Target("server p99, 8 clients paced (grammar off)", 4, 4, r"^paced\s.*?p99\s+([\d.]+) ms", 20.0),
+    Target("server throughput, saturated (grammar off)", 4, 4, r"^saturated\s+\d+ checks\s+(\d+)/s", 300.0, "/s", True),
+    Target("server peak memory (no LanguageTool)", 4, 4, r"^memory\s.*peak (\d+) MB", 150.0, "MB"),
+)
+
+
+def run_script(script: Script, *, quick: bool) -> tuple[str, int, float]:
+    """Run one script, echoing its output as it comes; return the output, exit status and seconds."""
+    command = [sys.executable, str(BENCH / script.file), *(script.quick_options if quick else script.options)]
+    print(f"\n== {script.title} ==")
+    print(f"$ {' '.join(['.venv/bin/python', f'bench/{script.file}', *command[2:]])}", flush=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    started = time.perf_counter()
+    lines = []
+    with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            print(f"  {line}", end="", flush=True)
+            lines.append(line)
+    return "".join(lines), process.returncode, time.perf_counter() - started
+
+
+def figure(output: str, pattern: str) -> float | None:
+    found = re.search(pattern, output, re.MULTILINE)
+    return float(found.group(1)) if found else None
+
+
+def verdict(target: Target, value: float | None) -> str:
+    if value is None:
+        return "NO FIGURE"
+    if target.limit is None:
+        return "info"
+    met = value > target.limit if target.more_is_better else value < target.limit
+    return "meets" if met else "MISSES"
+
+
+def summary(outputs: list[str]) -> list[str]:
+    rows = [f"{'figure':<52}{'issue':>6}{'measured':>12}{'target':>12}  verdict"]
+    for target in TARGETS:
+        value = figure(outputs[target.script], target.pattern)
+        shown = "-" if value is None else f"{value:.3f} {target.unit}" if target.unit == "ms" else f"{value:.0f} {target.unit}"
+        sign = ">" if target.more_is_better else "<"
+        limit = "-" if target.limit is None else f"{sign} {target.limit:g} {target.unit}"
+        rows.append(f"{target.label:<52}{target.issue:>6}{shown:>12}{limit:>12}  {verdict(target, value)}")
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats: a smoke run of every script")
+    args = parser.parse_args()
+    print(f"socialcheck benchmarks; load average (1 min) {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    outputs, problems = [], []
+    started = time.perf_counter()
+    for script in SCRIPTS:
+        output, status, seconds = run_script(script, quick=args.quick)
+        outputs.append(output)
+        print(f"  ({seconds:.1f} s, exit status {status})")
+        # bench_server.py exits 1 when it missed a target but ran: only a crash (a traceback) is a problem here.
+        if "Traceback (most recent call last)" in output or status not in (0, 1):
+            problems.append(f"{script.file} {' '.join(script.options)} failed (exit status {status})")
+    print(f"\n== Summary: medians against the targets ({time.perf_counter() - started:.0f} s in all) ==")
+    rows = summary(outputs)
+    for row in rows:
+        print(row)
+    missing = [row for row in rows if row.endswith("NO FIGURE")]
+    for problem in problems:
+        print(f"ERROR: {problem}")
+    if missing:
+        print("ERROR: some figures were not found in the scripts' output (has a script's format changed?)")
+    return 1 if problems or missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
