@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -17,8 +15,6 @@ try:
 except ImportError:  # tests/ is not a package: pytest puts it on sys.path
     from grammar_support import QUALITY, make_policy
 
-DEV_POSTS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_posts.jsonl"
-CLEAN_IDS = [f"d{n:02d}" for n in range(1, 11)]
 ENV_KEYS = ("SOCIALCHECK_GRAMMAR", "SOCIALCHECK_LT_URL", "SOCIALCHECK_LT_JAR_DIR", "LTP_JAR_DIR_PATH",
             "SOCIALCHECK_LT_START_TIMEOUT")
 
@@ -81,10 +77,23 @@ def test_american_spelling_is_flagged_and_british_spelling_is_not(policy):
     assert check_grammar(british, policy) == []
 
 
-@pytest.mark.parametrize("case_id", CLEAN_IDS)
-def test_clean_dev_posts_have_no_grammar_or_spelling_warning(policy, case_id):
-    cases = {c["id"]: c for c in map(json.loads, DEV_POSTS.read_text(encoding="utf-8").splitlines()) if c}
-    text = cases[case_id]["text"]
+# Clean posts of the kind staff write, with names, hashtags, mentions, links and emoji.
+CLEAN_POSTS = [
+    "Congratulations to Dr Priya Patel, who has been elected a Fellow of the Royal Society! 🎉",
+    "The David Wilson Library is open 24 hours a day during the exam period. #UniOfLeicester",
+    "Our physicists helped to build the camera on the @ESA mission launching this week: https://le.ac.uk/news",
+    "Join us at the Attenborough Arts Centre on Saturday for a free, relaxed performance for families.",
+    "Thank you to everyone who ran the Leicester half marathon for the Brookfield appeal 🏃‍♀️🏃",
+    "Applications for our PGCE in Primary Education close on 31 January. Find out more at le.ac.uk/pgce",
+    "A new study from our School of Geography, Geology and the Environment maps flood risk across the Midlands.",
+    "Welcome Week starts on Monday: meet your personal tutor in the Fielding Johnson Building. 👋",
+    "Professor Sir Alec Jeffreys discovered DNA fingerprinting at Leicester in 1984. #OnThisDay",
+    "Our Botanic Garden in Oadby is open every weekend, with guided walks at 11am and 2pm. 🌷",
+]
+
+
+@pytest.mark.parametrize("text", CLEAN_POSTS)
+def test_clean_posts_have_no_grammar_or_spelling_warning(policy, text):
     assert blocking(check_grammar(text, policy)) == []
 
 
