@@ -18,6 +18,7 @@ URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]|(?<![\w.-])
 EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{1,30}(?:@[A-Za-z0-9.-]+)?")
 HASHTAG = re.compile(r"(?<![\w#&])#([^\W_][\w]*)")
+CAMEL_PART = re.compile(r"[A-Z]{2,}(?=[A-Z][a-z]|\d|$)|[A-Z]?[a-z]+|[A-Z]+|\d+")
 WORD = re.compile(r"[^\W_](?:[\w]|['’][^\W_])*")
 # Characters that can start or continue an emoji sequence (keycaps start with 0-9, # or *).
 EMOJI_CANDIDATES = re.compile(
@@ -87,6 +88,11 @@ class Document:
             if span is not None and span.kind != "hashtag":
                 continue
             word = match.group()
+            if span is not None and CAMEL_PART.fullmatch(word) is None:
+                # #TraitorsAll reads as "Traitors All": its words are checked one by one.
+                for part in CAMEL_PART.finditer(word):
+                    tokens.append(Token(start + part.start(), start + part.end(), part.group(), part.group().lower()))
+                continue
             tokens.append(Token(start, end, word, word.lower().replace("’", "'")))
         return tokens
 

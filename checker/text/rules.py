@@ -276,7 +276,8 @@ class Shouting(Check):
             return False
         if token.text.upper() in self.acronyms or doc.special_at(token.start, token.end) is not None:
             return False
-        return analysis.is_common_word(token.lower)
+        # Acronyms are short; a long word in capitals (GRADUATES) is shouting even if uncommon.
+        return len(letters) >= 6 or analysis.is_common_word(token.lower)
 
 
 def _sentence_case(text: str) -> str:
@@ -302,6 +303,8 @@ class Sentiment(Check):
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         targets = [m.start for m in self.aimed_at.finditer(doc)] if self.aimed_at else None
+        if targets is not None:
+            targets += [span.start for span in doc.spans_of("mention")]  # an @account is a person or group too
         exempt = [m.start for m in self.exempt.finditer(doc)] if self.exempt else []
         negative = []
         targeted = {doc.sentence_at(t) for t in targets} if targets is not None else None
