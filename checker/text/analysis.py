@@ -71,17 +71,34 @@ def is_common_word(word: str) -> bool:
     return word in common_words() or (word.endswith("s") and word[:-1] in common_words())
 
 
-READABILITY_SPAN = 5_000  # textstat slows sharply on very long texts; a post's opening is what readers judge
+def word_and_syllable_counts(sentences: list[str]) -> tuple[int, int]:
+    """Words and syllables (textstat's counts) of some sentences, each sentence counted once and remembered."""
+    words = syllables = 0
+    for sentence in sentences:
+        sentence_words, sentence_syllables = _sentence_counts(sentence)
+        words += sentence_words
+        syllables += sentence_syllables
+    return words, syllables
 
 
-def reading_ease(text: str) -> float:
-    """Flesch reading ease of the first 5,000 characters."""
+@lru_cache(maxsize=8192)
+def _sentence_counts(sentence: str) -> tuple[int, int]:
     import textstat
 
     with _load_lock:  # textstat's first call loads its pronouncing dictionary: once, not once a thread
         if "textstat" not in _loaded:
-            _loaded["textstat"] = textstat.flesch_reading_ease("Warm up.")
-    return float(textstat.flesch_reading_ease(text[:READABILITY_SPAN]))
+            _loaded["textstat"] = textstat.syllable_count("Warm up.")
+    return int(textstat.lexicon_count(sentence)), int(textstat.syllable_count(sentence[:READABILITY_SPAN]))
+
+
+READABILITY_SPAN = 5_000  # textstat slows sharply on very long runs; no real sentence is longer
+
+
+def flesch_reading_ease(words: int, sentences: int, syllables: int) -> float:
+    """Flesch's formula: 206.835 - 1.015 words per sentence - 84.6 syllables per word."""
+    if not words or not sentences:
+        return 100.0
+    return 206.835 - 1.015 * (words / sentences) - 84.6 * (syllables / words)
 
 
 SEGMENTER_WORDS = 60_000

@@ -24,7 +24,9 @@ WORD = re.compile(r"[^\W_](?:[\w]|['’][^\W_])*")
 EMOJI_CANDIDATES = re.compile(
     "(?:[0-9#*](?=\ufe0f?\u20e3))?[\u00a9\u00ae\u203c-\u3299\ufe0f\u200d\u20e3\U0001f000-\U0001faff\U000e0020-\U000e007f]+"
 )
-SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+|\n\s*\n|\n(?=\s*[-•*\d])")
+# A sentence ends at . ! ? or … and a space, but not after an initial (Philip K. Dick) or a title (Dr. Patel).
+_NOT_AFTER = "".join(f"(?<!{a})" for a in (r"\b[A-Z]\.", r"\bDr\.", r"\bMr\.", r"Mrs\.", r"\bMs\.", r"Prof\.", r"\bSt\.", r"e\.g\.", r"i\.e\.", r"\bvs\.", r"\bNo\."))
+SENTENCE_END = re.compile(rf"(?<=[.!?…]){_NOT_AFTER}[\"'”’)]*\s+|\n\s*\n|\n(?=\s*[-•*\d])")
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from checker.errors import InputError
@@ -18,22 +18,41 @@ MAX_TEXT_LENGTH = 100_000
 GRAMMAR_MAX_LENGTH = 20_000
 
 
+SENTENCE_MEMO_SIZE = 4096
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledChecker:
+    """A profile's compiled checks, and the findings of sentences it has already seen.
+
+    Most checks look at one sentence at a time, so re-checking a draft after an edit
+    runs them on the edited sentence only; the rest come from the memo. Checks of the
+    whole post (length, counts, readability, sentiment) run every time.
+    """
+
     policy: Policy
     profile: str
     checks: tuple[Check, ...]
+    memo: dict[str, tuple[tuple[Finding, ...], ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def run(self, text: str, platform: str, grammar: bool = True) -> Report:
         context = Context(platform=self.policy.platform(platform), policy=self.policy)
         doc = Document(text)
+        sentence_checks = [c for c in self.checks if c.scope == "sentence"]
+        found: dict[str, list[Finding]] = {c.rule.id: [] for c in self.checks}
+        for start, end in doc.sentences:
+            for check, findings in zip(sentence_checks, self._sentence_findings(text[start:end], sentence_checks, context), strict=True):
+                found[check.rule.id].extend(replace(f, start=f.start + start, end=f.end + start) for f in findings)
+        for check in self.checks:
+            if check.scope != "sentence":
+                found[check.rule.id].extend(check.run(doc, context))
         findings: list[Finding] = []
         for check in self.checks:
-            found = list(check.run(doc, context))
-            if len(found) < check.rule.min_matches:
+            these = found[check.rule.id]
+            if len(these) < check.rule.min_matches:
                 # One "!!" or one "lol" is a note; a post full of them is a problem.
-                found = [replace(f, severity="info") for f in found]
-            findings.extend(found)
+                these = [replace(f, severity="info") for f in these]
+            findings.extend(these)
         grammar_skipped = grammar and len(text) > GRAMMAR_MAX_LENGTH
         if grammar and not grammar_skipped:
             from checker.grammar import check_grammar, merge
@@ -48,6 +67,16 @@ class CompiledChecker:
             stats["grammar"] = f"not checked: grammar and spelling run on posts of up to {GRAMMAR_MAX_LENGTH:,} characters"
         stats.update(context.stats)
         return Report.build(findings, stats)
+
+    def _sentence_findings(self, sentence: str, checks: list[Check], context: Context) -> tuple[tuple[Finding, ...], ...]:
+        cached = self.memo.get(sentence)
+        if cached is None:
+            doc = Document(sentence)
+            cached = tuple(tuple(check.run(doc, context)) for check in checks)
+            if len(self.memo) >= SENTENCE_MEMO_SIZE:
+                self.memo.clear()  # simple and bounded: a draft's sentences come back at once
+            self.memo[sentence] = cached
+        return cached
 
 
 _compiled: dict[tuple[int, str], CompiledChecker] = {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from checker.errors import PolicyError
@@ -36,6 +37,9 @@ class Check:
 
     options_schema: Mapping[str, type | tuple[type, ...]] = {}
     required: tuple[str, ...] = ()
+    # "sentence": the check sees one sentence at a time, and its findings for an unchanged
+    # sentence are reused when a draft is edited; "post": it sees the whole post every time.
+    scope = "sentence"
 
     def __init__(self, rule: Rule, policy: Policy) -> None:
         self.rule = rule
@@ -301,25 +305,28 @@ class Sentiment(Check):
         self.aimed_at = PhraseIndex(dict.fromkeys(self.strings("aimed_at"), ())) if self.options.get("aimed_at") else None
         self.exempt = PhraseIndex(dict.fromkeys(self.strings("exempt"), ())) if self.options.get("exempt") else None
 
+    scope = "post"
+
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
-        targets = [m.start for m in self.aimed_at.finditer(doc)] if self.aimed_at else None
-        if targets is not None:
-            targets += [span.start for span in doc.spans_of("mention")]  # an @account is a person or group too
-        exempt = [m.start for m in self.exempt.finditer(doc)] if self.exempt else []
         negative = []
-        targeted = {doc.sentence_at(t) for t in targets} if targets is not None else None
-        exempted = {doc.sentence_at(e) for e in exempt}
         for start, end in doc.sentences:
-            if (start, end) in exempted or (targeted is not None and (start, end) not in targeted):
-                continue
-            score = analysis.sentiment(doc.text[start:end])
-            if score <= self.threshold:
+            score = self._sentence_score(doc.text[start:end])
+            if score is not None and score <= self.threshold:
                 negative.append((start, end, score))
         overall = analysis.sentiment(doc.text) if negative else 0.0
         context.stats.setdefault("sentiment", round(overall, 3))
         if negative and overall <= self.post_threshold:
             for start, end, score in negative:
                 yield self.finding(start, end, score=f"{score:.2f}")
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - the checks live as long as their policy
+    def _sentence_score(self, sentence: str) -> float | None:
+        """The sentence's sentiment, or None when it is exempt or aimed at nobody."""
+        doc = Document(sentence)
+        if self.exempt is not None and next(self.exempt.finditer(doc), None) is not None:
+            return None
+        aimed = self.aimed_at is None or next(self.aimed_at.finditer(doc), None) is not None or bool(doc.spans_of("mention"))
+        return analysis.sentiment(sentence) if aimed else None
 
 
 class Email(Check):
@@ -348,6 +355,7 @@ class Length(Check):
     """The post's length as the platform counts it, against its limit."""
 
     options_schema = {"warn_at": (int, float)}
+    scope = "post"
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         platform = context.platform
@@ -361,6 +369,7 @@ class HashtagCount(Check):
     """More hashtags than the platform allows (error) or advises (the rule's severity)."""
 
     options_schema = {"over_limit_message": str}
+    scope = "post"
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         platform = context.platform
@@ -376,6 +385,7 @@ class HashtagCount(Check):
 
 
 class MentionCount(Check):
+    scope = "post"
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         platform = context.platform
         mentions = doc.spans_of("mention")
@@ -415,6 +425,7 @@ class EmojiRun(Check):
     """Runs of emoji, each read aloud by name by a screen reader."""
 
     options_schema = {"max_run": int}
+    scope = "post"
 
     def setup(self, policy: Policy) -> None:
         self.max_run = self.options.get("max_run", 3)
@@ -453,26 +464,25 @@ class SentenceLength(Check):
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         limit = self.options["max_words"]
-        longest = 0
         for start, end in doc.sentences:
             words = len(doc.words_in(start, end))
-            longest = max(longest, words)
             if words > limit:
                 yield self.finding(start, end, words=words, limit=limit)
-        context.stats["longest_sentence_words"] = longest
 
 
 class Readability(Check):
-    """Flesch reading ease (textstat) of posts long enough for it to mean something."""
+    """Flesch reading ease of posts long enough for it to mean something (counts by textstat)."""
 
     options_schema = {"min_score": (int, float), "min_words": int}
     required = ("min_score",)
+    scope = "post"
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
-        words = len(doc.tokens)
+        sentences = [doc.text[start:end] for start, end in doc.sentences]
+        words, syllables = analysis.word_and_syllable_counts(sentences)
         if words < self.options.get("min_words", 30):
             return
-        score = analysis.reading_ease(doc.text)
+        score = analysis.flesch_reading_ease(words, len(sentences), syllables)
         context.stats["reading_ease"] = round(score, 1)
         if score < self.options["min_score"]:
             yield self.finding(0, len(doc.text), score=f"{score:.0f}", target=self.options["min_score"])
