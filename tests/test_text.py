@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker import CATEGORIES, InputError, UnknownPlatformError, UnknownProfileError, check_text
 from checker.findings import Finding, Report
@@ -218,3 +220,27 @@ def test_profiles_change_severity():
     department = check_text("lol see u there", profile="department", grammar=False)
     assert {f.severity for f in corporate.findings if f.rule == "tone.textspeak"} == {"error"}
     assert {f.severity for f in department.findings if f.rule == "tone.textspeak"} == {"warning"}
+
+
+# --- re-checking an edited draft ------------------------------------------------------
+
+DRAFT = (
+    "HUGE NEWS TODAY from Leicester Uni!!! Our chairman will speak. "
+    "You are pathetic, says nobody. Email jo.bloggs@gmail.com for tickets!! "
+    "We analyzed the color of the program. Join #freshersweek 🎉🎉🎉🎉 now."
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(position=st.integers(0, len(DRAFT)), insert=st.text(alphabet="aZ!. 🎉\n", max_size=3), cut=st.integers(0, 3))
+def test_a_re_check_after_an_edit_equals_a_check_from_scratch(position, insert, cut):
+    from checker import load_policy
+    from checker.text.engine import CompiledChecker, compile_checker
+
+    policy = load_policy()
+    remembered = compile_checker(policy, None)
+    remembered.run(DRAFT, "x", grammar=False)  # the draft before the edit fills the memo
+    edited = DRAFT[:position] + insert + DRAFT[position + cut :]
+    from_memo = remembered.run(edited, "x", grammar=False)
+    from_scratch = CompiledChecker(policy, remembered.profile, remembered.checks, {}).run(edited, "x", grammar=False)
+    assert from_memo.findings == from_scratch.findings
