@@ -214,7 +214,10 @@ def _severity(fields: _Fields, value: Any, what: str) -> Severity:
 
 def _examples(fields: _Fields, key: str) -> tuple[Example, ...]:
     examples = []
-    for item in fields.get("examples", dict, {}).get(key, []):
+    items = fields.get("examples", dict, {}).get(key, [])
+    if not isinstance(items, list):
+        raise fields.fail(f"examples.{key} must be a list")
+    for item in items:
         if isinstance(item, str):
             examples.append(Example(item))
         elif isinstance(item, dict) and isinstance(item.get("text"), str):
@@ -230,7 +233,10 @@ def _load_rules(path: Path, category: str, guidelines: Mapping[str, Guideline]) 
     if unknown:
         raise PolicyError(str(path), None, f"unexpected top-level keys {sorted(unknown)}; put rules under [rules.NAME]")
     rules = {}
-    for name, table in data.get("rules", {}).items():
+    tables = data.get("rules", {})
+    if not isinstance(tables, dict):
+        raise PolicyError(str(path), None, "'rules' must be tables: [rules.NAME]")
+    for name, table in tables.items():
         rule_id = f"{category}.{name}"
         fields = _Fields(table, path, rule_id)
         guideline = fields.get("guideline", str)

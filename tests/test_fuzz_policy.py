@@ -88,13 +88,8 @@ def containers(document: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
 
 
 # Loader crashes these tests found and that are not fixed yet, as (exception, file, function
-# of the innermost frame). Each is pinned by a strict xfail test below: when the loader is
-# fixed, that test passes, fails as XPASS, and its entry here (and the xfail mark) must go.
-KNOWN_LOADER_CRASHES = {
-    ("AttributeError", "checker/policy.py", "_load_rules"),  # `rules = 7`: .items() on a non-table
-    ("TypeError", "checker/policy.py", "_examples"),  # `examples = {flag = 3}`: iterating an int
-    ("ValueError", "checker/text/matchers.py", "__init__"),  # a phrase with no words, e.g. "\u202e"
-}
+# of the innermost frame). A new one is pinned by a strict xfail test until the loader is fixed.
+KNOWN_LOADER_CRASHES: set[tuple[str, str, str]] = set()  # none left: each found crash is fixed and pinned below
 
 
 def known_crash(error: Exception) -> bool:
@@ -209,17 +204,14 @@ def set_an_aimed_at_phrase_to_a_control_character(document: dict[str, Any]) -> N
     table["aimed_at"] = ["\u202e"]
 
 
-# Crashes found by the tests above, pinned one by one until the loader is fixed (see KNOWN_LOADER_CRASHES).
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason="loader bug: `rules = 7` in a rule file raises AttributeError in _load_rules, not PolicyError")
+# Crashes these tests found, fixed in the loader: each stays pinned as an ordinary test.
 def test_rules_that_are_not_a_table_name_the_file():
     assert isinstance(rule_file_edit("accessibility.toml", lambda document: document.update(rules=7)), PolicyError)
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="loader bug: `examples.flag = 3` raises TypeError in _examples, not PolicyError")
 def test_examples_that_are_not_a_list_name_the_file():
     assert isinstance(rule_file_edit("clarity.toml", set_examples_flag_to_a_number), PolicyError)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="compile bug: a phrase with no words (aimed_at = [\"\\u202e\"]) raises a bare ValueError from PhraseIndex, not PolicyError")
 def test_a_phrase_with_no_words_names_the_file():
     assert isinstance(rule_file_edit("tone.toml", set_an_aimed_at_phrase_to_a_control_character), PolicyError)

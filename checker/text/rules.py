@@ -91,6 +91,15 @@ class Check:
             raise self.error(f"option {key!r} must be a list of strings")
         return list(values)
 
+    def phrases(self, key: str) -> PhraseIndex | None:
+        """A list option of words and phrases, indexed for matching (None when absent or empty)."""
+        if not self.options.get(key):
+            return None
+        try:
+            return PhraseIndex(dict.fromkeys(self.strings(key), ()))
+        except ValueError as problem:
+            raise self.error(f"option {key!r}: {problem}") from None
+
     def regex(self, source: str, flags: int = 0) -> re.Pattern[str]:
         try:
             return re.compile(source, flags)
@@ -136,14 +145,10 @@ class Terms(Check):
             raise self.error("kind 'terms' needs a non-empty 'terms' table or 'words' list")
         try:
             self.index = PhraseIndex(entries)
-            self.exceptions = PhraseIndex(dict.fromkeys(self.strings("except"), ())) if self.options.get("except") else None
-            self.context_words = (
-                PhraseIndex(dict.fromkeys(self.strings("unless_sentence_has"), ()))
-                if self.options.get("unless_sentence_has")
-                else None
-            )
         except ValueError as problem:
             raise self.error(str(problem)) from None
+        self.exceptions = self.phrases("except")
+        self.context_words = self.phrases("unless_sentence_has")
         self.names = {n.lower() for n in self.strings("names")}
         self.in_hashtags = self.options.get("in_hashtags", False)
         self.case_sensitive = self.options.get("case_sensitive", False)
@@ -302,8 +307,8 @@ class Sentiment(Check):
     def setup(self, policy: Policy) -> None:
         self.threshold = float(self.options["threshold"])
         self.post_threshold = float(self.options.get("post_threshold", self.threshold))
-        self.aimed_at = PhraseIndex(dict.fromkeys(self.strings("aimed_at"), ())) if self.options.get("aimed_at") else None
-        self.exempt = PhraseIndex(dict.fromkeys(self.strings("exempt"), ())) if self.options.get("exempt") else None
+        self.aimed_at = self.phrases("aimed_at")
+        self.exempt = self.phrases("exempt")
 
     scope = "post"
 
@@ -555,7 +560,10 @@ class Attack(Check):
     required = ("targets",)
 
     def setup(self, policy: Policy) -> None:
-        self.targets = PhraseIndex(dict.fromkeys(self.strings("targets"), ()))
+        targets = self.phrases("targets")
+        if targets is None:
+            raise self.error("option 'targets' is empty")
+        self.targets = targets
         self.window = self.options.get("window", 4)
         self.max_valence = float(self.options.get("max_valence", -1.5))
         self.negations = set(self.strings("negations")) or {"not", "no", "never", "isn't", "aren't", "wasn't", "don't", "n't", "nothing"}
