@@ -67,13 +67,13 @@ class Target:
 
 
 TARGETS = (
-    Target("text 280 chars, rules (median)", 2, 0, r"^280 chars\s+([\d.]+)", 1.0),
-    Target("text 280 chars, rules + grammar", 2, 0, r"^280 chars\s+[\d.]+\s+([\d.]+)", None),
+    Target("text 280 chars, new text, rules (median)", 2, 0, r"^280 chars\s+([\d.]+)", 1.0),
+    Target("text 280 chars, new text, rules + grammar", 2, 0, r"^280 chars\s+[\d.]+\s+([\d.]+)", None),
     Target("proselint 280 chars", 2, 0, r"^280 chars\s+[\d.]+\s+[\d.]+\s+([\d.]+)", None),
-    Target("text 3,000 chars, rules (median)", 2, 0, r"^3,000 chars\s+([\d.]+)", 10.0),
+    Target("text 3,000 chars, new text, rules (median)", 2, 0, r"^3,000 chars\s+([\d.]+)", 10.0),
     Target("proselint 3,000 chars", 2, 0, r"^3,000 chars\s+[\d.]+\s+[\d.]+\s+([\d.]+)", None),
-    Target("re-check 3,000 chars after 1-char edit, rules", 6, 0, r"^1-char edit\s+([\d.]+)", 2.0),
-    Target("re-check 3,000 chars after 1-char edit, + grammar", 6, 0, r"^1-char edit\s+[\d.]+\s+([\d.]+)", 2.0),
+    Target("re-check 3,000 chars after 1-char edit, rules", 6, 0, r"^re-check, 1-char edit\s+([\d.]+)", 2.0),
+    Target("re-check 3,000 chars after 1-char edit, + grammar", 6, 0, r"^re-check, 1-char edit\s+[\d.]+\s+([\d.]+)", 2.0),
     Target("Harper extra per fresh 280-char post", 7, 1, r"harper, fresh 280-char post\s+median ([\d.]+)", 1.0),
     Target("grammar off, per post", 7, 1, r"grammar off\s+median ([\d.]+)", 0.05),
     Target("image 400x400 PNG, mark on brand colour", 3, 2, r"^400x400 PNG, mark on brand colour\s+[\d,]+\s+([\d.]+)", 20.0),
