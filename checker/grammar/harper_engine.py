@@ -8,6 +8,8 @@ well under a millisecond, so one lock is cheaper than a linter per thread.
 
 from __future__ import annotations
 
+import os
+import queue
 import re
 import threading
 import time
@@ -54,6 +56,7 @@ class EngineStatus:
             return {"state": self.state, "reason": self.reason}
 
 
+LINTERS = max(1, min(2, os.cpu_count() or 1))
 LONG_WORD = re.compile(r"\S{64,}")
 
 
@@ -73,7 +76,10 @@ class HarperEngine:
         self.status = EngineStatus("starting", "not built yet: builds on first use")
         self._linter = None
         self._build_lock = threading.Lock()
-        self._lint_lock = threading.Lock()
+        # A Linter is not thread-safe, but Harper lets go of the GIL while it lints: one
+        # Linter a core lets two requests lint at once (the dictionary is shared, so memory
+        # barely grows). Each lint takes an idle Linter and gives it back.
+        self._idle: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._building_in_background = False
 
     # --- life cycle ------------------------------------------------------------------
@@ -100,20 +106,25 @@ class HarperEngine:
                 import harper
 
                 dialect = getattr(harper.Dialect, self.config.harper_dialect or "BRITISH")
-                linter = harper.Linter(dialect)
-                settings = linter.get_lint_config()
-                for rule in self.config.harper_disabled():
-                    settings[rule] = False
-                linter.set_lint_config(settings)
-                unknown = _unknown_words(linter, self.config.words)
-                if unknown:
-                    linter.import_words(unknown)
+                linters = []
+                for _ in range(LINTERS):
+                    linter = harper.Linter(dialect)
+                    settings = linter.get_lint_config()
+                    for rule in self.config.harper_disabled():
+                        settings[rule] = False
+                    linter.set_lint_config(settings)
+                    unknown = _unknown_words(linter, self.config.words)
+                    if unknown:
+                        linter.import_words(unknown)
+                    linters.append(linter)
             except Exception as error:  # noqa: BLE001 - any failure means "unavailable", never a crash
                 self.status.set("unavailable", f"Harper could not start: {type(error).__name__}: {error}")
                 return
             finally:
                 self._building_in_background = False
-            self._linter = linter
+            for each in linters:
+                self._idle.put(each)
+            self._linter = linters[0]
             dialect_name = dialect.name.title()
             self.status.set("ready", f"{dialect_name} English, {len(unknown)} organisation words added")
 
@@ -126,13 +137,15 @@ class HarperEngine:
     # --- checking --------------------------------------------------------------------
 
     def lint(self, paragraph: str) -> list[EngineMatch]:
-        linter = self._linter
-        assert linter is not None, "call ensure_ready() first"
+        assert self._linter is not None, "call ensure_ready() first"
         # Harper's spelling suggestions grow with the square of a word's length: a word of
         # 100,000 letters asks for 30 GB and aborts the process. No real word is that long.
         paragraph = LONG_WORD.sub(lambda m: " " * len(m.group()), paragraph)
-        with self._lint_lock:
+        linter = self._idle.get()
+        try:
             organised = linter.organized_lints(paragraph, language=MARKUP)
+        finally:
+            self._idle.put(linter)
         matches = []
         for rule, lints in organised.items():
             for lint in lints:
