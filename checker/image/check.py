@@ -395,7 +395,8 @@ class _Checker:
         display = _edge_sharpness(grey)
         core = grey[1:-1, 1:-1]
         laplacian = 4 * core - grey[:-2, 1:-1] - grey[2:, 1:-1] - grey[1:-1, :-2] - grey[1:-1, 2:]
-        self.metrics["laplacian_variance"] = round(float(laplacian.var()), 2)
+        # An image under 3 pixels a side has no interior: variance 0, not NumPy's NaN and warning.
+        self.metrics["laplacian_variance"] = round(float(laplacian.var()), 2) if laplacian.size else 0.0
         self.metrics["sharpness"] = None if display is None else round(display, 3)
         # At the working resolution edges show how much detail the file really holds.
         native = display if native_square.shape[0] <= ANALYSIS_SIDE else _edge_sharpness(_grey(native_square))
