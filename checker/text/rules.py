@@ -10,6 +10,7 @@ the rule and the problem.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -102,7 +103,9 @@ class Check:
 
     def regex(self, source: str, flags: int = 0) -> re.Pattern[str]:
         try:
-            return re.compile(source, flags)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)  # "possible nested set": style, not a mistake
+                return re.compile(source, flags)
         except re.error as problem:
             raise self.error(f"pattern {source!r} is not a valid regular expression: {problem}") from None
 
