@@ -165,7 +165,8 @@ def _replace_severity(rule: Rule, severity: Severity) -> Rule:
 # --- reading -------------------------------------------------------------------------
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file of the pack, or PolicyError naming it and what is wrong."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -228,7 +229,7 @@ def _examples(fields: _Fields, key: str) -> tuple[Example, ...]:
 
 
 def _load_rules(path: Path, category: str, guidelines: Mapping[str, Guideline]) -> dict[str, Rule]:
-    data = _read_toml(path)
+    data = read_toml(path)
     unknown = set(data) - {"rules"}
     if unknown:
         raise PolicyError(str(path), None, f"unexpected top-level keys {sorted(unknown)}; put rules under [rules.NAME]")
@@ -333,9 +334,9 @@ def read_policy(root: str | os.PathLike[str] = DEFAULT_PACK) -> Policy:
     """Read and validate the pack's files (without compiling the rules)."""
     root = Path(root)
     identity_path = root / "identity.toml"
-    identity = _read_toml(identity_path)
+    identity = read_toml(identity_path)
     pack_path = root / "policy" / "pack.toml"
-    pack = _read_toml(pack_path)
+    pack = read_toml(pack_path)
     head = _Fields(pack.get("pack"), pack_path, None, "[pack]")
 
     guidelines = {}

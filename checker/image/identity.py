@@ -9,7 +9,6 @@ file, the entry and the problem. The result is cached per policy object.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from PIL import Image, UnidentifiedImageError
 
 from checker.errors import PolicyError, UnknownPlatformError
 from checker.image.colour import parse_hex, srgb_to_lab
-from checker.policy import DEFAULT_PACK, Policy
+from checker.policy import DEFAULT_PACK, Policy, read_toml
 
 MarkRule = Literal["required", "optional", "forbidden"]
 MARK_RULES: tuple[str, ...] = ("required", "optional", "forbidden")
@@ -169,16 +168,6 @@ class _Table:
         return tuple(compiled)
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise PolicyError(str(path), None, "file not found") from None
-    except tomllib.TOMLDecodeError as error:
-        raise PolicyError(str(path), None, f"not valid TOML: {error}") from None
-
-
 def _palette(path: Path, entries: Any) -> tuple[BrandColour, ...]:
     if not isinstance(entries, list) or not entries:
         raise PolicyError(str(path), "palette", "at least one [[palette]] colour is required")
@@ -218,7 +207,7 @@ def _marks(path: Path, entries: Any) -> tuple[Mark, ...]:
 
 
 def _platforms(path: Path) -> dict[str, AvatarSpec]:
-    data = _read(path)
+    data = read_toml(path)
     tables = _Table(data.get("platforms"), path, "platforms").table
     specs = {}
     for platform_id, entry in tables.items():
