@@ -362,7 +362,6 @@ class Email(Check):
 class Length(Check):
     """The post's length as the platform counts it, against its limit."""
 
-    options_schema = {"warn_at": (int, float)}
     scope = "post"
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
@@ -393,7 +392,10 @@ class HashtagCount(Check):
 
 
 class MentionCount(Check):
+    """More mentions than the platform allows."""
+
     scope = "post"
+
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         platform = context.platform
         mentions = doc.spans_of("mention")
