@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Run every benchmark under bench/ and print a table of medians against the targets.
 
-    .venv/bin/python bench/run.py          # or: make bench   (about two minutes)
+    .venv/bin/python bench/run.py          # or: make bench   (about 40 s)
     .venv/bin/python bench/run.py --quick  # fewer repeats, for a smoke run
+    .venv/bin/python bench/run.py --report docs/robustness.md   # and write the table into the report
 
 Each script runs in its own process (so one's warm caches and threads do not help or
 hurt another) with modest repeat counts; its output is shown as it comes under a
@@ -121,22 +122,81 @@ def verdict(target: Target, value: float | None) -> str:
     return "meets" if met else "MISSES"
 
 
-def summary(outputs: list[str]) -> list[str]:
-    rows = [f"{'figure':<52}{'issue':>6}{'measured':>12}{'target':>12}  verdict"]
-    for target in TARGETS:
-        value = figure(outputs[target.script], target.pattern)
-        shown = "-" if value is None else f"{value:.3f} {target.unit}" if target.unit == "ms" else f"{value:.0f} {target.unit}"
-        sign = ">" if target.more_is_better else "<"
-        limit = "-" if target.limit is None else f"{sign} {target.limit:g} {target.unit}"
-        rows.append(f"{target.label:<52}{target.issue:>6}{shown:>12}{limit:>12}  {verdict(target, value)}")
-    return rows
+@dataclass(frozen=True)
+class Row:
+    target: Target
+    value: float | None
+
+    @property
+    def measured(self) -> str:
+        if self.value is None:
+            return "-"
+        return f"{self.value:.3f} {self.target.unit}" if self.target.unit == "ms" else f"{self.value:.0f} {self.target.unit}"
+
+    @property
+    def limit(self) -> str:
+        if self.target.limit is None:
+            return "-"
+        return f"{'>' if self.target.more_is_better else '<'} {self.target.limit:g} {self.target.unit}"
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self.target, self.value)
+
+
+def measure(outputs: list[str]) -> list[Row]:
+    return [Row(target, figure(outputs[target.script], target.pattern)) for target in TARGETS]
+
+
+def summary(rows: list[Row]) -> list[str]:
+    lines = [f"{'figure':<52}{'issue':>6}{'measured':>12}{'target':>12}  verdict"]
+    for row in rows:
+        lines.append(f"{row.target.label:<52}{row.target.issue:>6}{row.measured:>12}{row.limit:>12}  {row.verdict}")
+    return lines
+
+
+REPORT_BEGIN = "<!-- bench/run.py --report: generated from here -->"
+REPORT_END = "<!-- bench/run.py --report: generated up to here -->"
+
+
+def markdown(rows: list[Row], *, quick: bool, load: float, seconds: float) -> str:
+    """The generated block of the report: when, how busy the machine was, and the table."""
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    command = ".venv/bin/python bench/run.py --report docs/robustness.md" + (" --quick" if quick else "")
+    lines = [
+        REPORT_BEGIN,
+        f"The run of {when} on {os.cpu_count()} CPUs, load average (1 min) {load:.2f} when it began, "
+        f"{seconds:.0f} s in all{' (a quick run: fewer repeats)' if quick else ''}; made by `{command}`:",
+        "",
+        "| figure | issue | measured | target | |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        limit = "" if row.target.limit is None else row.limit
+        shown = "" if row.verdict == "info" else row.verdict
+        lines.append(f"| {row.target.label} | {row.target.issue} | {row.measured} | {limit} | {shown} |")
+    lines.append(REPORT_END)
+    return "\n".join(lines)
+
+
+def write_report(path: Path, block: str) -> None:
+    """Replace the generated block between the markers; the hand-written prose stays as it is."""
+    text = path.read_text(encoding="utf-8")
+    begin, end = text.find(REPORT_BEGIN), text.find(REPORT_END)
+    if begin == -1 or end < begin:
+        raise SystemExit(f"{path}: the markers for the generated block are missing:\n  {REPORT_BEGIN}\n  {REPORT_END}")
+    path.write_text(text[:begin] + block + text[end + len(REPORT_END) :], encoding="utf-8")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repeats: a smoke run of every script")
+    parser.add_argument(
+        "--report", type=Path, metavar="FILE", help="also write the table into FILE (docs/robustness.md) between its markers"
+    )
     args = parser.parse_args()
-    print(f"socialcheck benchmarks; load average (1 min) {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    load = os.getloadavg()[0]
+    print(f"socialcheck benchmarks; load average (1 min) {load:.2f} on {os.cpu_count()} CPUs")
     outputs, problems = [], []
     started = time.perf_counter()
     for script in SCRIPTS:
@@ -147,14 +207,19 @@ def main() -> int:
         if "Traceback (most recent call last)" in output or status not in (0, 1):
             problems.append(f"{script.file} {' '.join(script.options)} failed (exit status {status})")
     print(f"\n== Summary: medians against the targets ({time.perf_counter() - started:.0f} s in all) ==")
-    rows = summary(outputs)
-    for row in rows:
-        print(row)
-    missing = [row for row in rows if row.endswith("NO FIGURE")]
+    rows = measure(outputs)
+    for line in summary(rows):
+        print(line)
+    missing = [row for row in rows if row.value is None]
     for problem in problems:
         print(f"ERROR: {problem}")
     if missing:
         print("ERROR: some figures were not found in the scripts' output (has a script's format changed?)")
+    if args.report is not None and not problems and not missing:
+        write_report(args.report, markdown(rows, quick=args.quick, load=load, seconds=time.perf_counter() - started))
+        print(f"wrote the table into {args.report}")
+    elif args.report is not None:
+        print(f"ERROR: {args.report} left as it was, since the run was incomplete")
     return 1 if problems or missing else 0
 
 
