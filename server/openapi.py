@@ -6,7 +6,8 @@ against them with jsonschema, and schema-driven testing tools can use it.
 
 from __future__ import annotations
 
-from functools import cache
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from checker.findings import CATEGORIES, IMAGE_CATEGORIES, SEVERITIES, TEXT_CATEGORIES
@@ -32,7 +33,29 @@ _COUNT = {"type": "integer", "minimum": 0}
 _STRINGS = {"type": "array", "items": _STRING}
 
 
-def _schemas() -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """The names the server's policy defines, which requests must use."""
+
+    text_platforms: tuple[str, ...]
+    image_platforms: tuple[str, ...]
+    profiles: tuple[str, ...]
+
+    def platform(self, names: tuple[str, ...], default: str, *, form: bool) -> dict[str, Any]:
+        # In a form, an empty field means the default; JSON leaves the key out instead.
+        return {"enum": [*names, ""] if form else list(names), "default": default, "description": "A platform id from GET /v1/policy."}
+
+    def profile(self, *, form: bool) -> dict[str, Any]:
+        names: list[str | None] = [*self.profiles, ""] if form else [*self.profiles, "", None]
+        return {"enum": names, "description": "A profile id from GET /v1/policy; empty (or null in JSON): the policy's default."}
+
+
+def _schemas(choices: Choices) -> dict[str, Any]:
+    # A profile check needs something to check: one non-empty text field, or an image.
+    something_to_check = [
+        *({"required": [name], "properties": {name: {"minLength": 1}}} for name in ("display_name", "handle", "bio")),
+        {"required": ["image"]},
+    ]
     return {
         "Error": _obj(
             {
@@ -136,8 +159,8 @@ def _schemas() -> dict[str, Any]:
         "TextCheck": _obj(
             {
                 "text": {**_STRING, "description": "The draft, as the user typed it."},
-                "platform": {**_STRING, "default": "generic", "description": "A platform id from GET /v1/policy."},
-                "profile": {"type": ["string", "null"], "description": "A profile id from GET /v1/policy; null: the policy's default."},
+                "platform": choices.platform(choices.text_platforms, "generic", form=False),
+                "profile": choices.profile(form=False),
             },
             required=["text"],
         ),
@@ -160,9 +183,9 @@ def _schemas() -> dict[str, Any]:
         ),
         "ImageUpload": _obj(
             {
-                "image": {"type": "string", "contentMediaType": "application/octet-stream", "description": "PNG, JPEG, WebP or GIF"},
-                "platform": {**_STRING, "default": "x"},
-                "profile": _STRING,
+                "image": {"type": "string", "format": "binary", "minLength": 1, "contentMediaType": "application/octet-stream", "description": "PNG, JPEG, WebP or GIF"},
+                "platform": choices.platform(choices.image_platforms, "x", form=True),
+                "profile": choices.profile(form=True),
             },
             required=["image"],
         ),
@@ -180,17 +203,20 @@ def _schemas() -> dict[str, Any]:
                 },
             }
         ),
-        "ProfileUpload": _obj(
-            {
-                "display_name": _STRING,
-                "handle": _STRING,
-                "bio": _STRING,
-                "image": {"type": "string", "contentMediaType": "application/octet-stream"},
-                "platform": {**_STRING, "default": "x"},
-                "profile": _STRING,
-            },
-            required=[],
-        ),
+        "ProfileUpload": {
+            **_obj(
+                {
+                    "display_name": _STRING,
+                    "handle": _STRING,
+                    "bio": _STRING,
+                    "image": {"type": "string", "format": "binary", "minLength": 1, "contentMediaType": "application/octet-stream"},
+                    "platform": choices.platform(choices.image_platforms, "x", form=True),
+                    "profile": choices.profile(form=True),
+                },
+                required=[],
+            ),
+            "anyOf": something_to_check,
+        },
         "ProfileReport": _obj(
             {
                 "ok": {"type": "boolean"},
@@ -239,8 +265,9 @@ _CLIENT_PARAMETER = {
 }
 
 
-@cache
-def openapi_document() -> dict[str, Any]:
+@lru_cache(maxsize=8)
+def openapi_document(choices: Choices) -> dict[str, Any]:
+    """The document for a server whose policy defines `choices`."""
     get_errors = _error_responses(401, 403)
     return {
         "openapi": "3.1.0",
@@ -319,7 +346,7 @@ def openapi_document() -> dict[str, Any]:
             },
         },
         "components": {
-            "schemas": _schemas(),
+            "schemas": _schemas(choices),
             "securitySchemes": {
                 "pairingToken": {
                     "type": "http",

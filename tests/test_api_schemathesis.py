@@ -2,10 +2,9 @@
 
 The real server (create_app under waitress, on a free loopback port) is started once for
 the module; its GET /v1/openapi.json is the schema. Schemathesis generates requests for
-every operation, valid ones and ones that break the schema, sends them over HTTP with the
-headers a real client sends (Host 127.0.0.1:PORT, X-Socialcheck-Client), and runs its
-checks on each response: never a 5xx, the status code, content type, headers and body as
-the document says, and invalid input rejected. Grammar is off so that examples are quick;
+every operation, valid ones and ones that break the schema, sends them over HTTP to
+127.0.0.1:PORT, and runs its checks on each response: never a 5xx, the status code, content
+type, headers and body as the document says, valid input answered and invalid input refused. Grammar is off so that examples are quick;
 the grammar engine has its own tests.
 """
 
@@ -47,7 +46,9 @@ def live_port() -> Iterator[int]:
 
 
 def _headers(port: int) -> dict[str, str]:
-    return {"Host": f"127.0.0.1:{port}", "X-Socialcheck-Client": "schemathesis"}
+    # X-Socialcheck-Client is a documented parameter: schemathesis sends it, or leaves it out
+    # when it makes an invalid request, which the server must then refuse.
+    return {"Host": f"127.0.0.1:{port}"}
 
 
 @pytest.fixture(scope="module")
@@ -86,16 +87,19 @@ CASES = [
     if mode is GenerationMode.POSITIVE or method == "POST"
 ]
 # What the server promises: never a 5xx, and every answer (status, content type, headers,
-# body) as the document says. Not run: positive_data_acceptance and negative_data_rejection,
-# which judge how tightly the request schemas describe what the server accepts; see
-# docs/robustness.md for what they report.
+# body) as the document says; and the request schemas say exactly what the server accepts:
+# valid requests are answered, invalid ones refused with a 4xx.
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,
     checks.content_type_conformance,
     checks.response_headers_conformance,
     checks.response_schema_conformance,
+    checks.positive_data_acceptance,
 ]
+# A multipart form carries every field as text, so a "wrong type" there (an integer bio) is
+# the same bytes as a right one: invalid requests are judged on JSON bodies only.
+JSON_CHECKS = [*CHECKS, checks.negative_data_rejection]
 
 
 def _png() -> bytes:
@@ -112,16 +116,18 @@ PROFILES = sorted(POLICY.profiles)
 
 
 def _made_valid(case: schemathesis.Case, path: str, draw: st.DrawFn) -> None:
-    """Give a generated valid case real names (and a real image) half the time, so that reports
-    (not only the 400s for names the policy does not know) are checked against the schema."""
-    if not isinstance(case.body, dict) or not draw(st.booleans()):
+    """A schema can say "binary", not "a decodable image": a valid case's image is a real PNG.
+    Half the time its names are drawn from the policy too (the schema's enums allow them all)."""
+    if not isinstance(case.body, dict):
+        return
+    if "image" in case.body:
+        case.body["image"] = PNG
+    if not draw(st.booleans()):
         return
     if "platform" in case.body:
         case.body["platform"] = draw(st.sampled_from(TEXT_PLATFORMS if path == "/v1/check/text" else IMAGE_PLATFORMS))
     if isinstance(case.body.get("profile"), str):
         case.body["profile"] = draw(st.sampled_from(PROFILES))
-    if "image" in case.body:
-        case.body["image"] = PNG
 
 
 @pytest.mark.parametrize(("path", "method", "mode"), CASES)
@@ -135,7 +141,8 @@ def test_every_operation_answers_as_its_schema_says(live_port, api_schema, path,
     def answers_as_documented(case: schemathesis.Case, data: st.DataObject) -> None:
         if mode is GenerationMode.POSITIVE:
             _made_valid(case, path, data.draw)
-        response = case.call_and_validate(base_url=base_url, headers=_headers(live_port), checks=CHECKS, timeout=30)
+        chosen = JSON_CHECKS if path == "/v1/check/text" else CHECKS
+        response = case.call_and_validate(base_url=base_url, headers=_headers(live_port), checks=chosen, timeout=30)
         statuses.add(response.status_code)
 
     answers_as_documented()

@@ -145,6 +145,8 @@ def check_profile() -> Response:
     engines = _multipart()
     parts = {name: request.form.get(name, "") for name in ("display_name", "handle", "bio")}
     image = _uploaded_image(required=False)
+    if image is None and not any(parts.values()):
+        raise ApiError(400, "missing_profile", "Send something to check: display_name, handle, bio or an image.")
     report = checker.check_profile(
         parts["display_name"],
         parts["handle"],

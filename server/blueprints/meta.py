@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify
 from checker.findings import IMAGE_CATEGORIES, SEVERITIES, TEXT_CATEGORIES
 from checker.policy import Policy
 from server.engines import Engines
-from server.openapi import openapi_document
+from server.openapi import Choices, openapi_document
 from checker import __version__
 
 bp = Blueprint("meta", __name__)
@@ -99,4 +99,8 @@ def policy() -> Response:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    return jsonify(openapi_document())
+    from checker.image.identity import visual_identity
+
+    policy = _engines().policy
+    choices = Choices(tuple(policy.platforms), tuple(visual_identity(policy).platforms), tuple(policy.profiles))
+    return jsonify(openapi_document(choices))
