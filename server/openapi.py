@@ -163,6 +163,7 @@ def _schemas(choices: Choices) -> dict[str, Any]:
                 "profile": choices.profile(form=False),
             },
             required=["text"],
+            extra=True,  # other fields are ignored, so a newer extension can talk to an older server
         ),
         "TextReport": _obj(
             {
