@@ -5,13 +5,21 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import os
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# The README shows these screenshots. The tests take them every run, but write them into docs/
+# only when asked (SOCIALCHECK_UPDATE_SCREENSHOTS=1), so that a test run leaves the tree clean.
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("SOCIALCHECK_UPDATE_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "socialcheck-screenshots"
+)
 
 
 @dataclass(frozen=True)
