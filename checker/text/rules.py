@@ -372,37 +372,31 @@ class Length(Check):
             yield self.finding(cut, len(doc.text), length=length, limit=platform.limit, over=length - platform.limit, platform=platform.name)
 
 
-class HashtagCount(Check):
-    """More hashtags than the platform allows (error) or advises (the rule's severity)."""
+class Count(Check):
+    """More hashtags or mentions than the platform allows (always an error) or advises (the rule's severity)."""
 
-    options_schema = {"over_limit_message": str}
+    options_schema = {"of": str, "over_limit_message": str}
+    required = ("of",)
     scope = "post"
+    COUNTABLE = ("hashtag", "mention")
+
+    def setup(self, policy: Policy) -> None:
+        self.of = self.options["of"]
+        if self.of not in self.COUNTABLE:
+            raise self.error(f"option 'of' must be one of {', '.join(self.COUNTABLE)}, not {self.of!r}")
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         platform = context.platform
-        hashtags = doc.spans_of("hashtag")
-        context.stats["hashtags"] = len(hashtags)
-        if platform.hashtag_limit is not None and len(hashtags) > platform.hashtag_limit:
-            first = hashtags[platform.hashtag_limit]
-            finding = self.finding(first.start, hashtags[-1].end, message=self.options.get("over_limit_message"), count=len(hashtags), limit=platform.hashtag_limit, platform=platform.name)
+        spans = doc.spans_of(self.of)
+        context.stats[f"{self.of}s"] = len(spans)
+        limit = getattr(platform, f"{self.of}_limit", None)
+        advice = getattr(platform, f"{self.of}_advice", None)
+        if limit is not None and len(spans) > limit:
+            message = self.options.get("over_limit_message")
+            finding = self.finding(spans[limit].start, spans[-1].end, message=message, count=len(spans), limit=limit, platform=platform.name)
             yield _with_severity(finding, "error")
-        elif platform.hashtag_advice is not None and len(hashtags) > platform.hashtag_advice:
-            first = hashtags[platform.hashtag_advice]
-            yield self.finding(first.start, hashtags[-1].end, count=len(hashtags), limit=platform.hashtag_advice, platform=platform.name)
-
-
-class MentionCount(Check):
-    """More mentions than the platform allows."""
-
-    scope = "post"
-
-    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
-        platform = context.platform
-        mentions = doc.spans_of("mention")
-        context.stats["mentions"] = len(mentions)
-        if platform.mention_limit is not None and len(mentions) > platform.mention_limit:
-            first = mentions[platform.mention_limit]
-            yield self.finding(first.start, mentions[-1].end, count=len(mentions), limit=platform.mention_limit, platform=platform.name)
+        elif advice is not None and len(spans) > advice:
+            yield self.finding(spans[advice].start, spans[-1].end, count=len(spans), limit=advice, platform=platform.name)
 
 
 def _with_severity(finding: Finding, severity: str) -> Finding:
@@ -596,8 +590,7 @@ KINDS: dict[str, Callable[[Rule, Policy], Check]] = {
     "sentiment": Sentiment,
     "email": Email,
     "length": Length,
-    "hashtag_count": HashtagCount,
-    "mention_count": MentionCount,
+    "count": Count,
     "hashtag_case": HashtagCase,
     "emoji_run": EmojiRun,
     "fancy_text": FancyText,
