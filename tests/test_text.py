@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker import CATEGORIES, InputError, UnknownPlatformError, UnknownProfileError, check_text
+from checker import (
+    CATEGORIES,
+    InputError,
+    UnknownPlatformError,
+    UnknownProfileError,
+    check_text,
+)
 from checker.findings import Finding, Report
 
 

@@ -11,9 +11,9 @@ import threading
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
 from importlib import resources
 from itertools import islice
+from typing import Any
 
 from checker.policy import Platform
 from checker.text.document import WORD, Document
