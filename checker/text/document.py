@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import Any
 
 import emoji
 
@@ -47,8 +48,16 @@ class Span:
 class Document:
     """The text of a post with its tokens and non-prose spans, computed lazily."""
 
+    @staticmethod
+    @lru_cache(maxsize=1024)
+    def of_sentence(text: str) -> Document:
+        """One shared, read-only Document a sentence: the sentence-scoped rules and the
+        sentiment check both read it, and a draft's sentences come back at every keystroke."""
+        return Document(text)
+
     def __init__(self, text: str) -> None:
         self.text = text
+        self.cache: dict[str, Any] = {}  # what rule kinds derive from the text once per document
 
     @cached_property
     def special(self) -> list[Span]:

@@ -71,7 +71,7 @@ class CompiledChecker:
     def _sentence_findings(self, sentence: str, checks: list[Check], context: Context) -> tuple[tuple[Finding, ...], ...]:
         cached = self.memo.get(sentence)
         if cached is None:
-            doc = Document(sentence)
+            doc = Document.of_sentence(sentence)
             cached = tuple(tuple(check.run(doc, context)) for check in checks)
             if len(self.memo) >= SENTENCE_MEMO_SIZE:
                 self.memo.clear()  # simple and bounded: a draft's sentences come back at once

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from checker.text.document import WORD, Document, Token
+from checker.text.document import Document, Token
 
 JOINERS = re.compile(r"[\s\-‐‑–]+")
 ELONGATED = re.compile(r"([a-z])\1{2,}")
@@ -78,6 +78,10 @@ class PhraseIndex:
         self._prefix_start = (
             re.compile("|".join(re.escape(p.words[0][:-1]) for p in self.prefixed)) if self.prefixed else None
         )
+        self._prefix_in_lines = (
+            re.compile("^(?:" + self._prefix_start.pattern + ")", re.MULTILINE) if self._prefix_start else None
+        )
+        self._first_words = frozenset(self.exact)
 
     def __len__(self) -> int:
         return sum(map(len, self.exact.values())) + len(self.prefixed)
@@ -102,6 +106,8 @@ class PhraseIndex:
 
     def finditer(self, doc: Document) -> Iterator[PhraseMatch]:
         """Non-overlapping matches, left to right, the longest phrase first."""
+        if not self._could_match(doc):
+            return
         tokens = doc.tokens
         text = doc.text
         index = 0
@@ -122,6 +128,13 @@ class PhraseIndex:
             yield PhraseMatch(token.start, end, matched, index)
             index += len(matched.words)
 
+    def _could_match(self, doc: Document) -> bool:
+        """Whether any word of the document can start a phrase: most lists have no word in most sentences."""
+        forms, lines = word_forms(doc)
+        if not self._first_words.isdisjoint(forms):
+            return True
+        return self._prefix_in_lines is not None and self._prefix_in_lines.search(lines) is not None
+
     @staticmethod
     def _follows(phrase: Phrase, tokens: list[Token], index: int, text: str) -> bool:
         if index + len(phrase.words) > len(tokens):
@@ -137,5 +150,10 @@ class PhraseIndex:
         return True
 
 
-def is_word(text: str) -> bool:
-    return WORD.fullmatch(text) is not None
+def word_forms(doc: Document) -> tuple[frozenset[str], str]:
+    """Every form of every word of a document, as a set and as lines (for prefix searches); computed once."""
+    cached = doc.cache.get("word_forms")
+    if cached is None:
+        forms = frozenset(form for token in doc.tokens for form in _forms(token.lower))
+        cached = doc.cache["word_forms"] = (forms, "\n".join(forms))
+    return cached

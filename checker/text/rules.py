@@ -330,7 +330,7 @@ class Sentiment(Check):
     @lru_cache(maxsize=4096)  # noqa: B019 - the checks live as long as their policy
     def _sentence_score(self, sentence: str) -> float | None:
         """The sentence's sentiment, or None when it is exempt or aimed at nobody."""
-        doc = Document(sentence)
+        doc = Document.of_sentence(sentence)
         if self.exempt is not None and next(self.exempt.finditer(doc), None) is not None:
             return None
         aimed = self.aimed_at is None or next(self.aimed_at.finditer(doc), None) is not None or bool(doc.spans_of("mention"))
