@@ -335,3 +335,19 @@ def test_harper_sends_nothing_over_the_network(policy, monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     assert check_grammar("A brand new post that nobody has checked befor.", policy)
+
+
+def test_an_edit_in_one_long_paragraph_re_lints_only_its_part():
+    from checker.grammar import _config_for, _engines_for
+
+    policy = make_policy({"cache_paragraphs": 64})
+    sentence = "Our researchers work with partners across the Midlands on projects about {} and health."
+    topics = ["housing", "transport", "schools", "water", "energy", "food", "sport", "music", "parks", "air"]
+    post = " ".join(sentence.format(topic) for topic in topics)  # one line of about 900 characters
+    check_grammar(post, policy)
+    cache = _engines_for(_config_for(policy))._caches["harper"]
+    misses = cache.misses
+    edited = post.replace("about sport", "about sporrt")
+    findings = check_grammar(edited, policy)
+    assert cache.misses == misses + 1
+    assert [edited[f.start : f.end] for f in findings] == ["sporrt"]
