@@ -13,12 +13,10 @@ from __future__ import annotations
 import http.client
 import io
 import json
-import threading
 from collections.abc import Iterator
 
 import pytest
 import schemathesis
-import waitress
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -28,21 +26,18 @@ from checker import load_policy
 from checker.image.identity import visual_identity
 from server import create_app
 
+try:  # as a package (python -m pytest from the root) or with tests/ on the path
+    from tests.live_server import waitress_server
+except ImportError:
+    from live_server import waitress_server
+
 EXAMPLES = 60  # for each operation and mode: about 9 x 60 requests in all
 
 
 @pytest.fixture(scope="module")
 def live_port() -> Iterator[int]:
-    app = create_app({"SOCIALCHECK_GRAMMAR": False})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield server.effective_port
-    finally:
-        server.trigger.pull_trigger(server.close)  # closed from its own loop thread (see test_server_live.py)
-        thread.join(timeout=10)
-        assert not thread.is_alive()
+    with waitress_server({"SOCIALCHECK_GRAMMAR": False}) as port:
+        yield port
 
 
 def _headers(port: int) -> dict[str, str]:

@@ -14,9 +14,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
-import waitress
 
-from server import create_app
+try:  # as a package (python -m pytest from the root) or with tests/ on the path
+    from tests.live_server import waitress_server
+except ImportError:
+    from live_server import waitress_server
 
 CLIENT = {"X-Socialcheck-Client": "pytest"}
 
@@ -44,18 +46,8 @@ def request(port: int, method: str, path: str, body: object = None, headers: dic
 
 @pytest.fixture
 def live_port() -> Iterator[int]:
-    app = create_app({"SOCIALCHECK_GRAMMAR": False, "SOCIALCHECK_TEXT_BODY_LIMIT": 64 * 1024})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield server.effective_port
-    finally:
-        # Close from the server's own loop thread (a thunk through its trigger): closing from
-        # here would pull sockets from under a loop that is still polling them.
-        server.trigger.pull_trigger(server.close)
-        thread.join(timeout=10)
-        assert not thread.is_alive()
+    with waitress_server({"SOCIALCHECK_GRAMMAR": False, "SOCIALCHECK_TEXT_BODY_LIMIT": 64 * 1024}) as port:
+        yield port
 
 
 def test_the_real_server_answers_over_http(live_port):
