@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -157,8 +157,6 @@ def _matches_any(rule_id: str, keys: set[str]) -> bool:
 
 
 def _replace_severity(rule: Rule, severity: Severity) -> Rule:
-    from dataclasses import replace
-
     return replace(rule, severity=severity)
 
 

@@ -451,7 +451,11 @@ class FancyText(Check):
     """Letters from Unicode's mathematical, fullwidth or circled alphabets, which screen readers cannot read as words."""
 
     options_schema: Mapping[str, Any] = {}
-    FANCY = re.compile("[\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189\u1d00-\u1d2b\u0250-\u02af]+(?:[\\s\U0001d400-\U0001d7ff\uff10-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189\u1d00-\u1d2b\u0250-\u02af]*[\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189\u1d00-\u1d2b\u0250-\u02af])?")
+    # Letters from the mathematical (U+1D400), fullwidth, circled, squared and small-capital alphabets;
+    # a run of them may be spaced out, or joined by fullwidth punctuation.
+    LETTERS = "\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189\u1d00-\u1d2b\u0250-\u02af"
+    BETWEEN = "\\s\U0001d400-\U0001d7ff\uff10-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189\u1d00-\u1d2b\u0250-\u02af"
+    FANCY = re.compile(f"[{LETTERS}]+(?:[{BETWEEN}]*[{LETTERS}])?")
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for match in self.FANCY.finditer(doc.text):
