@@ -107,6 +107,8 @@ class Policy:
     rules: Mapping[str, Rule]
     identity: Mapping[str, Any] = field(default_factory=dict)
     grammar: Mapping[str, Any] = field(default_factory=dict)
+    # The text engine's compiled rules for each profile (checker.text.engine.compile_checker).
+    compiled: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def platform(self, platform_id: str) -> Platform:
         try:

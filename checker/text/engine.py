@@ -79,20 +79,20 @@ class CompiledChecker:
         return cached
 
 
-_compiled: dict[tuple[int, str], CompiledChecker] = {}
 _compile_lock = threading.Lock()
 
 
 def compile_checker(policy: Policy, profile: str | None = None) -> CompiledChecker:
-    """The policy's rules for one profile, compiled once and kept for the policy's lifetime."""
+    """The policy's rules for one profile, compiled once and kept on the policy, so they live
+    as long as it does and no longer (a server that reloads its pack does not keep old ones)."""
     profile_id = policy.profile(profile).id
-    key = (id(policy), profile_id)
-    compiled = _compiled.get(key)
-    if compiled is None or compiled.policy is not policy:
+    compiled = policy.compiled.get(profile_id)
+    if compiled is None:
         with _compile_lock:
-            checks = tuple(compile_rule(rule, policy) for rule in policy.active_rules(profile_id))
-            compiled = CompiledChecker(policy, profile_id, checks)
-            _compiled[key] = compiled
+            compiled = policy.compiled.get(profile_id)
+            if compiled is None:
+                checks = tuple(compile_rule(rule, policy) for rule in policy.active_rules(profile_id))
+                compiled = policy.compiled[profile_id] = CompiledChecker(policy, profile_id, checks)
     return compiled
 
 
