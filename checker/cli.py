@@ -114,6 +114,17 @@ def cmd_policy_validate(args: argparse.Namespace) -> int:
                     failed += 1
                     should = "be flagged" if expected else "pass"
                     print(f"{rule.file}: rule {rule.id!r}: this example should {should}: {example.text!r}")
+    from checker.grammar import decision_example_holds, read_config
+
+    decisions = read_config(policy).decisions
+    for decision in decisions.all:
+        for flagged, texts in ((True, decision.flag_examples), (False, decision.pass_examples)):
+            for text in texts:
+                checked += 1
+                if not decision_example_holds(policy, decision, text, flagged=flagged):
+                    failed += 1
+                    should = f"be reported at {decision.severity}" if flagged else "not be blocked"
+                    print(f"{decisions.file}: decision {decision.name!r}: this example should {should}: {text!r}")
     print(f"{policy.name}: {len(policy.rules)} rules, {len(policy.profiles)} profiles, {len(policy.platforms)} platforms; {checked} examples, {failed} wrong")
     return EXIT_FOUND if failed else EXIT_CLEAN
 

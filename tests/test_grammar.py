@@ -66,7 +66,11 @@ def test_grammar_slips_are_found(policy):
     assert found[("grammar.harper.RepeatedWords", "the the")].suggestions == ("the",)
     assert "goes" in found[("grammar.harper.PronounVerbAgreement", "go")].suggestions
     assert "It's" in found[("grammar.harper.ItsContraction", "Its")].suggestions
-    assert all(f.category == "grammar" and f.severity == "warning" for f in found.values())
+    assert all(f.category == "grammar" for f in found.values())
+    # policy/grammar.toml: slips readers notice block; agreement advice misreads real posts, so it is info.
+    assert found[("grammar.harper.RepeatedWords", "the the")].severity == "warning"
+    assert found[("grammar.harper.ItsContraction", "Its")].severity == "warning"
+    assert found[("grammar.harper.PronounVerbAgreement", "go")].severity == "info"
 
 
 def test_american_spelling_is_flagged_and_british_spelling_is_not(policy):
@@ -156,7 +160,7 @@ def test_dictionary_file_of_another_pack_is_used(tmp_path):
     (tmp_path / "policy" / "dictionary.txt").write_text("# ours\nQuorrington\nzorblax\n", encoding="utf-8")
     text = "The zorblax prize goes to Quorrington."
     assert spans(text, check_grammar(text, make_policy())) == [
-        ("spelling", "zorblax", "warning"),
+        ("spelling", "zorblax", "info"),  # a word no dictionary knows, near no common word: not a typo
         ("spelling", "Quorrington", "info"),
     ]
     assert check_grammar(text, make_policy(root=tmp_path)) == []
@@ -178,12 +182,11 @@ def test_pack_setting_chooses_engines_and_environment_wins(monkeypatch):
     assert check_grammar("Teh results.", make_policy({"engines": "off"}))
 
 
-def test_disabled_and_enabled_rules(policy):
+def test_rules_the_pack_turns_off_are_not_run_and_disabled_rules_adds_more(policy):
     text = "We offer workshops, music, and storytelling."
-    assert check_grammar(text, policy) == []  # British house style: no Oxford comma rule by default
-    serial = make_policy({"enabled_rules": ["harper.OxfordComma"], "disabled_rules": ["harper.RepeatedWords"]})
-    assert check_grammar("We offer workshops, music and storytelling.", serial)[0].rule == "grammar.harper.OxfordComma"
-    assert check_grammar("We met the the team.", serial) == []
+    assert check_grammar(text, policy) == []  # grammar.toml: British house style, no Oxford comma rule
+    assert check_grammar("We met the the team.", policy)[0].rule == "grammar.harper.RepeatedWords"
+    assert check_grammar("We met the the team.", make_policy({"disabled_rules": ["harper.RepeatedWords"]})) == []
 
 
 @pytest.mark.parametrize(
@@ -194,9 +197,7 @@ def test_disabled_and_enabled_rules(policy):
         ({"disabled_rules": ["NoSuchRule"]}, "must be 'harper.RuleName'"),
         ({"disabled_rules": ["harper.NoSuchRule"]}, "Harper has no rule"),
         ({"disabled_rules": "harper.OxfordComma"}, "disabled_rules must be list"),
-        ({"enabled_rules": ["harper.SpellCheck"]}, "enabled_rules can only switch on"),
-        ({"severity": "fatal"}, "severity must be one of"),
-        ({"severity": "info", "proper_name_severity": "warning"}, "cannot be more severe"),
+        ({"severity": "warning"}, "unknown setting"),
         ({"languagetool_url": "ftp://example.org"}, "http(s) URL"),
         ({"start_timeout": 0}, "start_timeout"),
         ({"language": "fr"}, "needs LanguageTool"),
@@ -351,3 +352,58 @@ def test_an_edit_in_one_long_paragraph_re_lints_only_its_part():
     findings = check_grammar(edited, policy)
     assert cache.misses == misses + 1
     assert [edited[f.start : f.end] for f in findings] == ["sporrt"]
+
+
+# --- policy/grammar.toml and the word counts behind it ---------------------------------------
+
+
+def test_word_count_table_is_wordsegments(tmp_path):
+    """checker/wordfreq.npz is scripts/build_wordfreq.py's output for the installed wordsegment."""
+    from importlib import resources
+
+    import wordsegment
+
+    from checker import wordfreq
+
+    lines = resources.files(wordsegment).joinpath("unigrams.txt").read_text(encoding="utf-8").splitlines()
+    for line in lines[:50] + lines[100_000:100_050] + lines[-50:]:
+        word, count = line.split("\t")
+        assert wordfreq.count(word) == pytest.approx(float(count), rel=1e-6), word
+    assert wordfreq.count("kianne") == 0
+    assert wordfreq.edits("recieve", "receive") == 1 and wordfreq.edits("Flinders", "flanders") == 1
+
+
+def test_typos_block_and_names_and_specialist_words_do_not(policy):
+    text = "Kianne from Flinders studies immunotherapy and telehealth; she recieved a prize in Britian."
+    severities = {text[f.start:f.end]: f.severity for f in check_grammar(text, policy)}
+    assert severities["recieved"] == "warning" and severities["Britian"] == "warning"
+    for word in ("Kianne", "Flinders", "immunotherapy", "telehealth"):
+        assert severities.get(word, "info") == "info", word
+
+
+def test_links_mentions_and_hashtags_are_blanked_before_harper(policy):
+    text = "Do you know a #FedUni alumni who has transformed lives? Tell @UniOfLeicesterX: https://t.co/8NkNNeNW4F"
+    assert check_grammar(text, policy) == []  # no "a alumni" from the blanked hashtag, no spelling in the link
+
+
+@pytest.mark.parametrize(
+    ("toml", "problem"),
+    [
+        ("[decisions.x]\nrules = ['harper.SpellCheck']\nseverity = 'loud'\nexamples.pass = ['a']", "severity must be one of"),
+        ("[decisions.x]\nrules = ['SpellCheck']\nseverity = 'info'\nexamples.flag = ['a']\nexamples.pass = ['a']", "must be 'harper.RuleName'"),
+        ("[decisions.x]\nrules = ['harper.NoSuchRule']\nseverity = 'off'\nexamples.pass = ['a']", "Harper has no rule"),
+        ("[decisions.x]\nrules = ['harper.Spaces']\nseverity = 'off'\nexamples.flag = ['a']\nexamples.pass = ['a']", "only examples.pass"),
+        ("[decisions.x]\nrules = ['harper.Spaces']\nseverity = 'warning'\nexamples.pass = ['a']", "needs examples.flag"),
+        ("[decisions.x]\nrules = ['harper.SpellCheck']\nseverity = 'warning'\ntypo = { commoner_by = 5 }\nexamples.flag = ['a']\nexamples.pass = ['a']", "typo must be a table"),
+        ("[decisions.x]\nrules = ['harper.Spaces']\nseverity = 'off'\nexamples.pass = ['a']\n[decisions.y]\nrules = ['harper.Spaces']\nseverity = 'off'\nexamples.pass = ['a']", "already decided"),
+        ("[defaults]\nseverity = 'warning'\ncolour = 'red'", "takes only severity"),
+    ],
+)
+def test_grammar_toml_mistakes_name_the_file_and_decision(tmp_path, monkeypatch, toml, problem):
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "grammar.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        read_config(make_policy(root=tmp_path))
+    assert caught.value.file.endswith("grammar.toml")
+    assert caught.value.rule.startswith("grammar")
+    assert problem in caught.value.problem

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checker import load_policy
+from checker.grammar import decision_example_holds, read_config
 from checker.text.engine import check_example
 
 POLICY = load_policy()
@@ -31,3 +32,36 @@ def test_every_category_but_grammar_has_rules():
 
     covered = {rule.category for rule in POLICY.rules.values()}
     assert covered == set(TEXT_CATEGORIES) - {"grammar", "spelling"}
+
+
+# --- policy/grammar.toml: what each engine rule is worth, with its own examples ---------------
+
+GRAMMAR_DECISIONS = read_config(POLICY).decisions.all
+GRAMMAR_CASES = [
+    pytest.param(decision, text, flagged, id=f"grammar.{decision.name}-{'flag' if flagged else 'pass'}-{n}")
+    for decision in GRAMMAR_DECISIONS
+    for flagged, texts in ((True, decision.flag_examples), (False, decision.pass_examples))
+    for n, text in enumerate(texts)
+]
+
+
+@pytest.fixture
+def harper_only(monkeypatch):
+    monkeypatch.setenv("SOCIALCHECK_GRAMMAR", "harper")
+    for key in ("SOCIALCHECK_LT_URL", "SOCIALCHECK_LT_JAR_DIR", "LTP_JAR_DIR_PATH"):
+        monkeypatch.delenv(key, raising=False)
+
+
+@pytest.mark.parametrize(("decision", "text", "flagged"), GRAMMAR_CASES)
+def test_grammar_decision_example(harper_only, decision, text, flagged):
+    should = f"be reported at {decision.severity}" if flagged else "not be blocked"
+    assert decision_example_holds(POLICY, decision, text, flagged=flagged), (
+        f"policy/grammar.toml: [decisions.{decision.name}] on {text!r} should {should}"
+    )
+
+
+def test_the_pack_decides_the_engine_rules_that_fire_most_on_real_posts():
+    decided = {rule for decision in GRAMMAR_DECISIONS for rule in decision.rules}
+    for rule in ("harper.SpellCheck", "harper.Spaces", "harper.UseEllipsisCharacter", "harper.NumericRangeEnDash",
+                 "harper.DisjointPrefixes", "harper.SentenceCapitalization", "harper.ExpandWith"):
+        assert rule in decided, rule

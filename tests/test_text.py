@@ -250,3 +250,18 @@ def test_a_re_check_after_an_edit_equals_a_check_from_scratch(position, insert, 
     from_memo = remembered.run(edited, "x", grammar=False)
     from_scratch = CompiledChecker(policy, remembered.profile, remembered.checks, {}).run(edited, "x", grammar=False)
     assert from_memo.findings == from_scratch.findings
+
+
+def test_a_hashtag_that_is_one_word_passes_and_lower_case_run_together_tags_are_advice():
+    report = check_text("Latest #coronavirus advice for #freshersweek and #MENTALHEALTHAWARENESS", grammar=False)
+    by_rule = {(f.rule, f.severity) for f in report.findings}
+    assert ("accessibility.hashtag_words", "info") in by_rule
+    assert ("accessibility.hashtag_case", "warning") in by_rule
+    assert not any(f.start <= 8 < f.end for f in report.findings)  # #coronavirus is one word
+
+
+def test_shouting_is_counted_over_the_post_not_per_sentence():
+    one = check_text("HUGE NEWS, we are RANKED in the TOP 20.", grammar=False)
+    three = check_text("HUGE NEWS. We are RANKED. In the TOP 20.", grammar=False)
+    assert [f.severity for f in one.findings if f.rule == "tone.shouting"] == ["warning"] * 3
+    assert [f.severity for f in three.findings if f.rule == "tone.shouting"] == ["warning"] * 3

@@ -17,18 +17,29 @@ import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from checker.findings import SEVERITIES, Finding, Severity
+from checker.findings import Finding, Severity
+from checker import wordfreq
 from checker.grammar.cache import LruCache, paragraphs
 from checker.grammar.config import GrammarConfig, read_config
+from checker.grammar.decisions import Decision
 from checker.grammar.harper_engine import EngineMatch, HarperEngine
 from checker.grammar.languagetool_engine import LanguageToolEngine, is_configured
-from checker.grammar.social import hashtag_words, inside_any, looks_like_proper_name, social_tokens
+from checker.grammar.social import (
+    at_sentence_start,
+    blank_social_tokens,
+    hashtag_words,
+    inside_any,
+    looks_like_proper_name,
+    next_to_any,
+    social_tokens,
+)
 
 __all__ = [
     "GrammarConfig",
     "check_grammar",
+    "decision_example_holds",
     "engine_states",
     "merge",
     "read_config",
@@ -120,7 +131,8 @@ class Engines:
         use_harper = (self.plan.harper or (self.plan.harper_stands_in and not use_lt)) and self.harper.ensure_ready()
         if use_harper:
             for offset, paragraph in parts:
-                harper = self._caches["harper"].get_or_compute(paragraph, lambda p=paragraph: self.harper.lint(p))
+                prose = blank_social_tokens(paragraph)
+                harper = self._caches["harper"].get_or_compute(prose, lambda p=prose: self.harper.lint(p))
                 found.extend(_shift(m, offset) for m in harper)
             found.extend(self._hashtag_matches(text))
         return found
@@ -277,15 +289,15 @@ def _to_findings(text: str, matches: Iterable[EngineMatch], engines: Engines, gu
         in_hashtag_word = match.in_hashtag
         if not in_hashtag_word and inside_any(match.start, match.end, tokens):
             continue  # hashtags, mentions, links and addresses are not prose
+        if match.engine == "harper" and match.category == "grammar" and next_to_any(text, match.start, match.end, tokens):
+            continue  # Harper saw the token blanked (see blank_social_tokens)
         if (match.category == "spelling" or match.case_only) and problem.lower() in known:
             continue  # the organisation's own word
         if any(s < match.end and match.start < e and c == match.category for s, e, c in taken):
             continue
-        severity: Severity = config.severity
-        if (match.category == "spelling" or match.case_only) and (
-            in_hashtag_word or looks_like_proper_name(text, match.start, match.end)
-        ):
-            severity = _milder(severity, config.proper_name_severity)
+        severity = _severity(text, match, config)
+        if severity is None:
+            continue
         taken.append((match.start, match.end, match.category))
         findings.append(
             Finding(
@@ -302,8 +314,59 @@ def _to_findings(text: str, matches: Iterable[EngineMatch], engines: Engines, gu
     return sorted(findings, key=lambda f: (f.start, f.end, f.rule))
 
 
-def _milder(a: Severity, b: Severity) -> Severity:
-    return a if SEVERITIES.index(a) >= SEVERITIES.index(b) else b
+def decision_example_holds(policy: Any, decision: Decision, text: str, *, flagged: bool) -> bool:
+    """True if an example of policy/grammar.toml behaves as the pack says.
+
+    A `flag` example is reported by one of the decision's rules at the decision's severity;
+    a `pass` example is blocked (error or warning) by none of them, and an `off` rule
+    reports nothing at all.
+    """
+    ours = [f for f in check_grammar(text, policy) if f.rule.partition(".")[2] in decision.rules]
+    if flagged:
+        return any(f.severity == decision.severity for f in ours)
+    if decision.severity == "off":
+        return not ours
+    return not any(f.severity in ("error", "warning") for f in ours)
+
+
+def _is_typo(text: str, match: EngineMatch, decision: Decision) -> bool:
+    """A word the engine does not know: a typo, or a name or word it lacks (policy/grammar.toml)?"""
+    word = text[match.start:match.end]
+    if match.in_hashtag or not word.isascii() or not word.isalpha():
+        return False  # hashtag words, other scripts and languages, words with digits
+    if word.islower() or (word[0].isupper() and word[1:].islower() and at_sentence_start(text, match.start)):
+        if word[0].isupper() and wordfreq.count(word) == 0:
+            return False  # a name no dictionary knows, even first in a sentence
+        test = decision.typo
+    elif word[0].isupper() and word[1:].islower():
+        if wordfreq.count(word) == 0:
+            return False  # a capitalised word no dictionary knows is a name
+        test = decision.typo_capitalised
+    else:
+        return False  # acronyms and inner capitals: UCU, MSc, CoLab
+    if test is None or len(word) < test.min_letters:
+        return False
+    return wordfreq.likely_typo(word, match.suggestions, commoner_by=test.commoner_by, max_edits=test.max_edits) or (
+        wordfreq.spelling_variant(word, match.suggestions, min_count=test.variant_count, max_edits=test.max_edits)
+    )
+
+
+def _severity(text: str, match: EngineMatch, config: GrammarConfig) -> Severity | None:
+    """The pack's decision for this match (policy/grammar.toml), or None when the rule is off."""
+    decision = config.decisions.of(f"{match.engine}.{match.rule}")
+    severity = decision.severity if decision is not None else config.decisions.default
+    if severity == "off":
+        return None
+    if decision is None or decision.names is None:
+        return cast(Severity, severity)
+    problem = text[match.start:match.end]
+    if decision.typo is not None and match.category == "spelling":
+        if match.case_only and problem.islower():
+            return cast(Severity, severity)  # "english" for "English": a slip, not a name
+        return cast(Severity, severity if _is_typo(text, match, decision) else decision.names)
+    if match.in_hashtag or looks_like_proper_name(text, match.start, match.end):
+        return cast(Severity, decision.names)
+    return cast(Severity, severity)
 
 
 def merge(rule_findings: list[Finding], grammar_findings: list[Finding]) -> list[Finding]:

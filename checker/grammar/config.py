@@ -4,15 +4,15 @@
     engines = "harper"              # "harper", "languagetool", "both", "off"; absent: Harper, plus
                                     # LanguageTool where one is configured or installed
     language = "en-GB"              # Harper's dialect and LanguageTool's language
-    disabled_rules = ["harper.OxfordComma", "languagetool.EN_QUOTES"]
-    enabled_rules = ["harper.OxfordComma"]   # switch a built-in default-off rule back on
-    severity = "warning"            # severity of engine findings
-    proper_name_severity = "info"   # capitalised words no dictionary knows (at most info)
+    disabled_rules = ["languagetool.EN_QUOTES"]   # a quick switch; policy/grammar.toml decides the rest
     languagetool_url = "http://lt.example.ac.uk:8081"   # a LanguageTool server (text is sent there)
     languagetool_jar_dir = "/opt/LanguageTool-6.8"      # a local LanguageTool (needs Java 17+)
     start_timeout = 60              # seconds LanguageTool may take to start
     request_timeout = 5             # seconds one LanguageTool check may take
     cache_paragraphs = 512          # paragraphs remembered per engine
+
+What each engine rule is worth (warning, info or off) is decided rule by rule
+in `policy/grammar.toml` beside pack.toml (see checker.grammar.decisions).
 
 Environment variables win over the pack (a person's own machine knows best
 where its LanguageTool is): SOCIALCHECK_GRAMMAR, SOCIALCHECK_LT_URL,
@@ -30,29 +30,15 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import PolicyError
-from checker.findings import SEVERITIES, Severity
+from checker.grammar.decisions import DECISIONS_FILE, Decisions, read_decisions
 
 ENGINE_CHOICES = ("harper", "languagetool", "both", "off")
 DIALECTS = {"en-GB": "BRITISH", "en-US": "AMERICAN", "en-AU": "AUSTRALIAN", "en-CA": "CANADIAN", "en-IN": "INDIAN"}
-
-# Harper rules that are wrong for British social media or repeat a policy category.
-# Each can be switched back on with `enabled_rules`.
-DEFAULT_DISABLED: Mapping[str, str] = {
-    "harper.OxfordComma": "British house style leaves out the serial comma",
-    "harper.WellBeing": "'wellbeing' is standard British English",
-    "harper.WrongNegative": "flags the British 'uni' as a misspelt negative",
-    "harper.LongSentences": "the clarity rules judge sentence length",
-    "harper.AvoidCurses": "the offensive rules judge profanity",
-    "harper.Bollocks": "the offensive rules judge profanity",
-}
 
 KNOWN_KEYS = {
     "engines",
     "language",
     "disabled_rules",
-    "enabled_rules",
-    "severity",
-    "proper_name_severity",
     "languagetool_url",
     "languagetool_jar_dir",
     "start_timeout",
@@ -67,9 +53,8 @@ class GrammarConfig:
 
     engines: str | None = None  # None: Harper, plus LanguageTool where configured
     language: str = "en-GB"
-    disabled_rules: frozenset[str] = frozenset(DEFAULT_DISABLED)
-    severity: Severity = "warning"
-    proper_name_severity: Severity = "info"
+    disabled_rules: frozenset[str] = frozenset()
+    decisions: Decisions = Decisions()
     languagetool_url: str | None = None
     languagetool_jar_dir: str | None = None
     start_timeout: float = 60.0
@@ -83,12 +68,12 @@ class GrammarConfig:
         return DIALECTS.get(self.language)
 
     def harper_disabled(self) -> frozenset[str]:
-        return frozenset(r.removeprefix("harper.") for r in self.disabled_rules if r.startswith("harper."))
+        own = frozenset(r.removeprefix("harper.") for r in self.disabled_rules if r.startswith("harper."))
+        return own | self.decisions.off("harper")
 
     def languagetool_disabled(self) -> frozenset[str]:
-        return frozenset(
-            r.removeprefix("languagetool.") for r in self.disabled_rules if r.startswith("languagetool.")
-        )
+        own = frozenset(r.removeprefix("languagetool.") for r in self.disabled_rules if r.startswith("languagetool."))
+        return own | self.decisions.off("languagetool")
 
 
 def _pack_file(policy: Any) -> str:
@@ -122,15 +107,12 @@ def read_config(policy: Any, environ: Mapping[str, str] | None = None) -> Gramma
 
     engines = get("engines", str, None)
     language = get("language", str, "en-GB")
-    severity = get("severity", str, "warning")
-    proper_name_severity = get("proper_name_severity", str, "info")
     url = get("languagetool_url", str, None)
     jar_dir = get("languagetool_jar_dir", str, None)
     start_timeout = float(get("start_timeout", (int, float), 60.0))
     request_timeout = float(get("request_timeout", (int, float), 5.0))
     cache_paragraphs = get("cache_paragraphs", int, 512)
     disabled = _rule_list(get("disabled_rules", list, []), "disabled_rules", fail)
-    enabled = _rule_list(get("enabled_rules", list, []), "enabled_rules", fail)
 
     # The environment wins: each override is validated as strictly as the file.
     if environ.get("SOCIALCHECK_GRAMMAR"):
@@ -155,11 +137,6 @@ def read_config(policy: Any, environ: Mapping[str, str] | None = None) -> Gramma
         raise fail(f"language must be a language tag such as en-GB, not {language!r}")
     if language not in DIALECTS and engines in ("harper", None) and not (url or jar_dir):
         raise fail(f"Harper checks English only ({', '.join(DIALECTS)}); {language!r} needs LanguageTool")
-    for key, value in (("severity", severity), ("proper_name_severity", proper_name_severity)):
-        if value not in SEVERITIES:
-            raise fail(f"{key} must be one of {', '.join(SEVERITIES)}, not {value!r}")
-    if SEVERITIES.index(proper_name_severity) < SEVERITIES.index(severity):
-        raise fail("proper_name_severity cannot be more severe than severity")
     if url is not None:
         parsed = urllib.parse.urlsplit(url)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
@@ -170,20 +147,17 @@ def read_config(policy: Any, environ: Mapping[str, str] | None = None) -> Gramma
         raise fail("request_timeout must be between 0 and 60 seconds")
     if not 0 <= cache_paragraphs <= 100_000:
         raise fail("cache_paragraphs must be between 0 and 100000")
-    unknown_enabled = enabled - set(DEFAULT_DISABLED) - disabled
-    if unknown_enabled:
-        raise fail(f"enabled_rules can only switch on a built-in default-off rule ({', '.join(DEFAULT_DISABLED)})"
-                   f"; not {sorted(unknown_enabled)}")
-    _check_harper_rules(disabled | enabled, fail)
+    decisions = _read_decisions(policy)
+    _check_harper_rules(disabled, fail)
+    _check_harper_rules(frozenset(r for r, _ in decisions.by_rule), lambda problem: PolicyError(decisions.file, "grammar", problem))
 
     from checker.grammar.dictionary import organisation_words
 
     return GrammarConfig(
         engines=engines,
         language=language,
-        disabled_rules=frozenset((set(DEFAULT_DISABLED) - enabled) | disabled),
-        severity=severity,
-        proper_name_severity=proper_name_severity,
+        disabled_rules=disabled,
+        decisions=decisions,
         languagetool_url=url,
         languagetool_jar_dir=jar_dir,
         start_timeout=start_timeout,
@@ -191,6 +165,19 @@ def read_config(policy: Any, environ: Mapping[str, str] | None = None) -> Gramma
         cache_paragraphs=cache_paragraphs,
         words=organisation_words(policy),
     )
+
+
+def _read_decisions(policy: Any) -> Decisions:
+    """The pack's grammar.toml, if it has one: without it every engine rule is info."""
+    root = getattr(policy, "root", None)
+    if root is None:
+        return Decisions()
+    path = Path(root) / DECISIONS_FILE
+    if not path.exists():
+        return Decisions()
+    from checker.policy import read_toml
+
+    return read_decisions(Path(root), read_toml(path))
 
 
 def _looks_like_language(tag: str) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from checker import wordfreq
 from checker.errors import PolicyError
 from checker.findings import Finding
 from checker.policy import Platform, Policy, Rule
@@ -251,9 +252,13 @@ def _alnum(text: str) -> str:
 
 
 class Shouting(Check):
-    """Words in capitals that are ordinary words, not acronyms (NHS, UCAS)."""
+    """Words in capitals that are ordinary words, not acronyms (NHS, UCAS).
+
+    Counted over the post: the same words are as loud in one sentence as in three.
+    """
 
     options_schema = {"acronyms": list, "min_letters": int, "min_words": int}
+    scope = "post"
 
     def setup(self, policy: Policy) -> None:
         self.acronyms = {a.upper() for a in self.strings("acronyms")}
@@ -406,17 +411,31 @@ def _with_severity(finding: Finding, severity: str) -> Finding:
 
 
 class HashtagCase(Check):
-    """Hashtags of several words in one case, which screen readers read as one word."""
+    """Hashtags of several words in one case, which screen readers read as one word.
 
-    options_schema = {"min_letters": int}
+    `letters` chooses the case ("lower": #freshersweek, read as one odd word; "upper":
+    #MENTALHEALTHAWARENESS, often spelt out letter by letter). A hashtag that is itself a
+    word used at least `single_word_count` times in English web text (#coronavirus,
+    #bushfires) is one word, not several.
+    """
+
+    options_schema = {"min_letters": int, "letters": str, "single_word_count": int}
+    required = ("letters",)
 
     def setup(self, policy: Policy) -> None:
         self.min_letters = self.options.get("min_letters", 6)
+        self.letters = self.options["letters"]
+        if self.letters not in ("lower", "upper"):
+            raise self.error(f"letters must be 'lower' or 'upper', not {self.letters!r}")
+        self.single_word_count = self.options.get("single_word_count", 10_000)
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for span in doc.spans_of("hashtag"):
             body = doc.text[span.start + 1 : span.end]
-            if len(body) < self.min_letters or not (body.islower() or body.isupper()) or not body.isalpha():
+            in_case = body.islower() if self.letters == "lower" else body.isupper()
+            if len(body) < self.min_letters or not in_case or not body.isalpha():
+                continue
+            if wordfreq.count(body) >= self.single_word_count:
                 continue
             words = analysis.segment(body.lower())
             if len(words) < 2 or any(len(w) < 2 for w in words if w not in ("a",)):
