@@ -74,7 +74,10 @@ class Platform:
     hashtag_limit: int | None = None
     hashtag_advice: int | None = None
     mention_limit: int | None = None
+    url_limit: int | None = None  # links a post may carry (Threads: 5)
+    byte_limit: int | None = None  # UTF-8 bytes a post may take (Bluesky: 3,000)
     source: str = ""
+    checked: str = ""  # when the figures were last checked against the network's own rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,7 +317,10 @@ def _load_platforms(path: Path, tables: Any) -> dict[str, Platform]:
             hashtag_limit=fields.get("hashtag_limit", int, None),
             hashtag_advice=fields.get("hashtag_advice", int, None),
             mention_limit=fields.get("mention_limit", int, None),
+            url_limit=fields.get("url_limit", int, None),
+            byte_limit=fields.get("byte_limit", int, None),
             source=fields.get("source", str, ""),
+            checked=fields.get("checked", str, ""),
         )
     if "generic" not in platforms:
         raise PolicyError(str(path), None, "[platforms.generic] is required (the platform with no limit)")

@@ -104,6 +104,10 @@ def _schemas(choices: Choices) -> dict[str, Any]:
                             "counting": _STRING,
                             "hashtag_limit": {"type": ["integer", "null"]},
                             "mention_limit": {"type": ["integer", "null"]},
+                            "url_limit": {"type": ["integer", "null"]},
+                            "byte_limit": {"type": ["integer", "null"]},
+                            "source": _STRING,
+                            "checked": _STRING,
                         }
                     ),
                 },

@@ -208,9 +208,20 @@ def test_over_the_limit_marks_the_part_that_does_not_fit():
 
 def test_generic_has_no_limit_and_instagram_caps_hashtags():
     assert "platform" not in categories_of("word " * 5000, platform="generic")
-    tags = " ".join(f"#tag{n}" for n in range(31))
+    tags = " ".join(f"#tag{n}" for n in range(6))
     finding = next(f for f in check_text(tags, platform="instagram", grammar=False).findings if f.rule == "platform.hashtags")
-    assert finding.severity == "error" and "at most 30" in finding.message
+    assert finding.severity == "error" and "at most 5" in finding.message  # since 19 December 2025
+    advice = next(f for f in check_text("#a #b #c", platform="x", grammar=False).findings if f.rule == "platform.hashtags")
+    assert advice.severity == "info"  # X advises one or two: advice, not a block
+
+
+def test_threads_refuses_a_sixth_link_and_bluesky_counts_bytes():
+    links = " ".join(f"https://le.ac.uk/{n}" for n in range(6))
+    assert "platform.links" in {f.rule for f in check_text(links, platform="threads", grammar=False).findings}
+    assert "platform.links" not in {f.rule for f in check_text(links, platform="x", grammar=False).findings}
+    family = "👨‍👩‍👧‍👦" * 125  # 125 graphemes, 3,125 bytes
+    [length] = [f for f in check_text(family, platform="bluesky", grammar=False).findings if f.rule == "platform.length"]
+    assert "bytes" in length.message and length.severity == "error"
 
 
 # --- review ---------------------------------------------------------------------------

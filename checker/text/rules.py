@@ -365,8 +365,9 @@ class Email(Check):
 
 
 class Length(Check):
-    """The post's length as the platform counts it, against its limit."""
+    """The post's length as the platform counts it, against its limit (and its byte limit, if any)."""
 
+    options_schema = {"over_bytes_message": str}
     scope = "post"
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
@@ -375,15 +376,24 @@ class Length(Check):
         context.stats.update(length=length, limit=platform.limit, counting=platform.counting)
         if platform.limit is not None and length > platform.limit:
             yield self.finding(cut, len(doc.text), length=length, limit=platform.limit, over=length - platform.limit, platform=platform.name)
+            return
+        if platform.byte_limit is not None:
+            size = len(doc.text.encode("utf-8"))
+            if size > platform.byte_limit:
+                # Within the character limit but over the byte limit (Bluesky: scripts of 3 or 4 bytes a letter).
+                cut = len(doc.text.encode("utf-8")[: platform.byte_limit].decode("utf-8", "ignore"))
+                message = self.options.get("over_bytes_message")
+                yield self.finding(cut, len(doc.text), message=message, length=size, limit=platform.byte_limit,
+                                   over=size - platform.byte_limit, platform=platform.name)
 
 
 class Count(Check):
-    """More hashtags or mentions than the platform allows (always an error) or advises (the rule's severity)."""
+    """More hashtags, mentions or links than the platform allows (always an error) or advises (the rule's severity)."""
 
     options_schema = {"of": str, "over_limit_message": str}
     required = ("of",)
     scope = "post"
-    COUNTABLE = ("hashtag", "mention")
+    COUNTABLE = ("hashtag", "mention", "url")
 
     def setup(self, policy: Policy) -> None:
         self.of = self.options["of"]

@@ -57,6 +57,10 @@ def policy_document(policy: Policy) -> dict[str, Any]:
                 "counting": p.counting,
                 "hashtag_limit": p.hashtag_limit,
                 "mention_limit": p.mention_limit,
+                "url_limit": p.url_limit,
+                "byte_limit": p.byte_limit,
+                "source": p.source,
+                "checked": p.checked,
             }
             for p in policy.platforms.values()
         ],
