@@ -27,7 +27,6 @@ from checker.grammar.decisions import Decision
 from checker.grammar.harper_engine import EngineMatch, HarperEngine
 from checker.grammar.languagetool_engine import LanguageToolEngine, is_configured
 from checker.grammar.social import (
-    at_sentence_start,
     blank_social_tokens,
     hashtag_words,
     inside_any,
@@ -330,13 +329,15 @@ def decision_example_holds(policy: Any, decision: Decision, text: str, *, flagge
 
 
 def _is_typo(text: str, match: EngineMatch, decision: Decision) -> bool:
-    """A word the engine does not know: a typo, or a name or word it lacks (policy/grammar.toml)?"""
+    """A word the engine does not know: a typo, or a name or word it lacks (policy/grammar.toml)?
+
+    A capitalised word gets the stricter test wherever it stands: first in a sentence it is as
+    likely a name (Lund, Deniz) as a common word; Harper's own rules catch "Teh".
+    """
     word = text[match.start:match.end]
     if match.in_hashtag or not word.isascii() or not word.isalpha():
         return False  # hashtag words, other scripts and languages, words with digits
-    if word.islower() or (word[0].isupper() and word[1:].islower() and at_sentence_start(text, match.start)):
-        if word[0].isupper() and wordfreq.count(word) == 0:
-            return False  # a name no dictionary knows, even first in a sentence
+    if word.islower():
         test = decision.typo
     elif word[0].isupper() and word[1:].islower():
         if wordfreq.count(word) == 0:
