@@ -64,8 +64,11 @@ class Document:
         """URLs, e-mail addresses, mentions and hashtags, in order, never overlapping."""
         spans: list[Span] = []
         taken: list[tuple[int, int]] = []
-        for kind, pattern in (("email", EMAIL), ("url", URL), ("mention", MENTION), ("hashtag", HASHTAG)):
-            for match in pattern.finditer(self.text):
+        text = self.text
+        for kind, pattern, needs in (("email", EMAIL, "@"), ("url", URL, "./"), ("mention", MENTION, "@"), ("hashtag", HASHTAG, "#")):
+            if not any(ch in text for ch in needs):  # each pattern needs one of these: most sentences have none
+                continue
+            for match in pattern.finditer(text):
                 start, end = match.span()
                 if any(start < e and s < end for s, e in taken):
                     continue
@@ -92,6 +95,8 @@ class Document:
     @cached_property
     def tokens(self) -> list[Token]:
         """Words outside URLs, e-mail addresses and mentions (hashtag words are kept, without '#')."""
+        if not self.special:  # most sentences: no span to look up for each word
+            return [Token(m.start(), m.end(), word, word.lower().replace("’", "'")) for m in WORD.finditer(self.text) for word in (m.group(),)]
         tokens = []
         for match in WORD.finditer(self.text):
             start, end = match.span()
