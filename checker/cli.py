@@ -3,7 +3,10 @@
     socialcheck text FILE|-  [--platform x] [--profile corporate] [--json] [--no-grammar]
     socialcheck image FILE|FOLDER...  [--platform x] [--profile corporate] [--json]
     socialcheck policy validate PATH
-    socialcheck serve [--host 127.0.0.1] [--port 8765] [--policy DIR] [--token T] [--require-token]
+    socialcheck serve [--host 127.0.0.1] [--port 8765] [--policy DIR|URL] [--token T] [--require-token]
+    socialcheck autostart on|off|status  [--port 8765] [--policy DIR|URL]
+    socialcheck extension path
+    socialcheck extension build --output FILE.zip [--for-store]
 
 Exit status: 0 when nothing at error or warning level was found, 1 when something
 was, 2 for a usage error or input that could not be checked. So it works in
@@ -140,6 +143,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_ERROR
 
 
+def cmd_autostart(args: argparse.Namespace) -> int:
+    from server.autostart import Autostart
+
+    autostart = Autostart()
+    if args.action == "on":
+        serve_args = ["--port", str(args.port)]
+        if args.policy:
+            # Absolute, since a login entry starts in another folder.
+            serve_args += ["--policy", args.policy if "://" in args.policy else os.path.abspath(args.policy)]
+        said = autostart.on(serve_args)
+    elif args.action == "off":
+        said = autostart.off()
+    else:
+        on, said = autostart.status()
+        print("\n".join(said))
+        return EXIT_CLEAN if on else EXIT_FOUND
+    print("\n".join(said))
+    return EXIT_CLEAN
+
+
+def cmd_extension_path(args: argparse.Namespace) -> int:
+    from server.extension_package import extension_dir
+
+    print(extension_dir())
+    return EXIT_CLEAN
+
+
+def cmd_extension_build(args: argparse.Namespace) -> int:
+    from server.extension_package import build_zip, packaged_manifest
+
+    try:
+        output = build_zip(args.output, keep_key=not args.for_store)
+    except ValueError as error:
+        print(f"socialcheck extension build: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"wrote {output} (extension version {packaged_manifest()['version']})")
+    return EXIT_CLEAN
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="socialcheck", description="Check social media posts and profiles against an organisation's social media identity.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -178,6 +220,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--allow-host", action="append", default=[], metavar="NAME", help="also answer requests addressed to this host name (for a shared server)")
     serve.add_argument("--no-grammar", dest="grammar", action="store_false", help="run the policy's rules only, without grammar and spelling")
     serve.set_defaults(handler=cmd_serve)
+
+    autostart = commands.add_parser("autostart", help="start the server when you log in", description="Start the server when you log in: a systemd user unit on Linux, a LaunchAgent on macOS, a Startup folder entry on Windows.")
+    autostart.add_argument("action", choices=("on", "off", "status"), help="on: install and start; off: stop and remove; status: say whether it is on")
+    autostart.add_argument("--port", type=int, default=8765, help="port the server listens on (default 8765)")
+    autostart.add_argument("--policy", default=None, help="a policy pack folder or URL to serve instead of the bundled one")
+    autostart.set_defaults(handler=cmd_autostart)
+
+    extension = commands.add_parser("extension", help="the browser extension: its folder, or a zip to install")
+    extension_commands = extension.add_subparsers(dest="extension_command", required=True, metavar="ACTION")
+    path = extension_commands.add_parser("path", help="print the extension's folder (for Load unpacked in chrome://extensions)")
+    path.set_defaults(handler=cmd_extension_path)
+    build = extension_commands.add_parser("build", help="write the extension as a zip, versioned with this package")
+    build.add_argument("--output", required=True, metavar="FILE.zip", help="the zip file to write")
+    build.add_argument("--for-store", action="store_true", help="leave out the manifest's key: the Chrome Web Store gives the item its own")
+    build.set_defaults(handler=cmd_extension_build)
     return parser
 
 
