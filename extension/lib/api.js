@@ -21,7 +21,7 @@ export class ServerError extends Error {
 export function startHelp(serverUrl) {
   return (
     `The Socialcheck server is not running at ${serverUrl}. ` +
-    "Start it from the project folder with “make serve” (or run “socialcheck serve”), then try again. " +
+    "Start it with “socialcheck serve” in a terminal (or run “socialcheck autostart on” once, to start it at every login), then try again. " +
     "Your text has not been changed."
   );
 }
