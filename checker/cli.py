@@ -130,6 +130,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             policy=args.policy,
+            policy_check_minutes=args.policy_check_minutes,
             token=args.token,
             require_token=args.require_token,
             extension_ids=args.extension_id,
@@ -213,7 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the local server the browser extension talks to", description="Run the local server that the browser extension sends drafts and images to. It prints where it listens, the pairing token and the grammar engine's state.")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other address requires the pairing token)")
     serve.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0 picks a free one)")
-    serve.add_argument("--policy", default=None, help=f"a policy pack folder (default: {DEFAULT_PACK})")
+    serve.add_argument("--policy", default=None, metavar="DIR|URL", help=f"a policy pack folder (reloaded when its files change), or the https:// or file:// address of a published pack (a zip, or a folder on a share) to follow (default: {DEFAULT_PACK})")
+    serve.add_argument("--policy-check-minutes", type=_positive_minutes, default=15, metavar="N", help="how often to check a published pack for a new version (default 15)")
     serve.add_argument("--token", default=None, help="use this pairing token instead of the one kept in your config folder")
     serve.add_argument("--require-token", action="store_true", help="refuse requests without the pairing token on loopback too")
     serve.add_argument("--extension-id", action="append", default=[], metavar="ID", help="answer only this extension (a Chrome extension id or an extension origin); repeat for more")
@@ -236,6 +238,16 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--for-store", action="store_true", help="leave out the manifest's key: the Chrome Web Store gives the item its own")
     build.set_defaults(handler=cmd_extension_build)
     return parser
+
+
+def _positive_minutes(value: str) -> float:
+    try:
+        minutes = float(value)
+    except ValueError:
+        minutes = 0.0
+    if not minutes > 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive number of minutes")
+    return minutes
 
 
 def _version() -> str:
