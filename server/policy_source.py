@@ -51,6 +51,10 @@ _SKIPPED_PARTS = ("__pycache__", "__MACOSX")
 USER_AGENT = "socialcheck-policy-follower"
 
 
+class NotAPack(ValueError):
+    """What was fetched is not a policy pack (not a zip, a file outside the pack, too large)."""
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -182,6 +186,7 @@ class PolicySource:
         self._etag: str | None = None
         self._last_modified: str | None = None
         self._signature: tuple[tuple[str, int, int], ...] = ()
+        self._refused_hash = ""
 
     # --- the first load: at start, where a failure stops the server --------------------
 
@@ -196,7 +201,15 @@ class PolicySource:
             return policy
         try:
             fetched = self._fetch()
-        except (OSError, ValueError, zipfile.BadZipFile) as error:
+        except NotAPack as error:
+            kept = self._kept_copy()
+            if kept is None:
+                raise PolicyError(self.location, None, str(error)) from None
+            policy = load_policy(kept[0])
+            self._in_force(policy, kept[1])
+            self._refused(_problem(error))
+            return policy
+        except OSError as error:
             kept = self._kept_copy()
             if kept is None:
                 raise PolicyError(self.location, None, f"the policy pack could not be fetched ({_problem(error).message}) and no copy of it is kept here yet") from None
@@ -218,6 +231,7 @@ class PolicySource:
             if kept is None or kept[1] == digest:
                 raise
             # The published pack is broken: serve the last good one, and say why.
+            self._refused_hash = digest
             self._discard(root)
             policy = load_policy(kept[0])
             self._in_force(policy, kept[1])
@@ -267,11 +281,17 @@ class PolicySource:
     def _check_published(self) -> bool:
         try:
             fetched = self._fetch()
-        except (OSError, ValueError, zipfile.BadZipFile) as error:
+        except NotAPack as error:
             with self._lock:
-                self.offline = _problem(error).message
-                self.checked_at = _now()
-            log.warning("policy pack %s unreachable: %s (keeping %s)", self.location, self.offline, self.hash)
+                self.offline, self.checked_at = None, _now()
+            self._refused(_problem(error))
+            return False
+        except OSError as error:
+            message = _problem(error).message
+            with self._lock:
+                was, self.offline, self.checked_at = self.offline, message, _now()
+            if was != message:  # said once, not at every check
+                log.warning("policy pack %s unreachable: %s (keeping %s)", self.location, message, self.hash[:19])
             return False
         with self._lock:
             self.offline = None
@@ -283,10 +303,13 @@ class PolicySource:
             with self._lock:
                 self.problem = None
             return False
+        if digest == self._refused_hash:
+            return False  # the same broken version as before: already reported
         try:
             policy = validate(root)
         except (CheckerError, OSError, UnicodeDecodeError) as error:
             self._refused(_problem(error, root))
+            self._refused_hash = digest
             self._discard(root)
             return False
         self._keep(root, digest)
@@ -305,7 +328,10 @@ class PolicySource:
 
     def _refused(self, problem: Problem) -> None:
         with self._lock:
+            same = self.problem is not None and (self.problem.file, self.problem.rule, self.problem.message) == (problem.file, problem.rule, problem.message)
             self.problem = problem
+        if same:
+            return
         where = f"{problem.file}: " if problem.file else ""
         rule = f"rule {problem.rule!r}: " if problem.rule else ""
         log.warning("the new policy pack from %s was not loaded, the old one stays in force: %s%s%s", self.location, where, rule, problem.message)
@@ -323,15 +349,15 @@ class PolicySource:
             if path.is_dir():
                 contents = [(p.as_posix(), (path / p).read_bytes()) for p in pack_files(path)]
                 if not contents:
-                    raise ValueError(f"{path} holds no files")
+                    raise NotAPack(f"{path} holds no files")
                 return self._unpack(contents)
             data = path.read_bytes()
         else:
             request = urllib.request.Request(self.location, headers={"User-Agent": USER_AGENT})
+            # Only the ETag is asked about: Last-Modified counts whole seconds, so a pack published
+            # twice within one second would look unchanged for ever. A pack is small to fetch again.
             if self._etag and self._kept_copy() is not None:
                 request.add_header("If-None-Match", self._etag)
-            if self._last_modified and self._kept_copy() is not None:
-                request.add_header("If-Modified-Since", self._last_modified)
             try:
                 with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as answer:
                     data = answer.read(MAX_DOWNLOAD_BYTES + 1)
@@ -343,9 +369,13 @@ class PolicySource:
             except urllib.error.URLError as error:
                 raise OSError(f"{self.location} cannot be reached ({error.reason})") from None
             if len(data) > MAX_DOWNLOAD_BYTES:
-                raise ValueError(f"{self.location} is larger than {MAX_DOWNLOAD_BYTES // (1024 * 1024)} MB: not a policy pack")
+                raise NotAPack(f"{self.location} is larger than {MAX_DOWNLOAD_BYTES // (1024 * 1024)} MB: not a policy pack")
             self._etag, self._last_modified = etag, modified
-        return self._unpack(_zip_contents(data, self.location))
+        try:
+            contents = _zip_contents(data, self.location)
+        except zipfile.BadZipFile:
+            raise NotAPack(f"{self.location} is not a zip of a policy pack") from None
+        return self._unpack(contents)
 
     def _unpack(self, contents: list[tuple[str, bytes]]) -> tuple[Path, str]:
         """Write the files into the cache, in a folder named by their hash (where the pack then stays)."""
@@ -435,20 +465,20 @@ def _zip_contents(data: bytes, where: str) -> list[tuple[str, bytes]]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         entries = [info for info in archive.infolist() if not info.is_dir()]
         if len(entries) > MAX_FILES:
-            raise ValueError(f"{where} holds more than {MAX_FILES} files: not a policy pack")
+            raise NotAPack(f"{where} holds more than {MAX_FILES} files: not a policy pack")
         if sum(info.file_size for info in entries) > MAX_UNPACKED_BYTES:
-            raise ValueError(f"{where} unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB: not a policy pack")
+            raise NotAPack(f"{where} unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB: not a policy pack")
         names = [PurePosixPath(info.filename) for info in entries]
         for name in names:
             if name.is_absolute() or ".." in name.parts or "\\" in str(name):
-                raise ValueError(f"{where} holds a file outside the pack ({name})")
+                raise NotAPack(f"{where} holds a file outside the pack ({name})")
         prefix: tuple[str, ...] = ()
         if PurePosixPath("identity.toml") not in names:
             tops = {name.parts[0] for name in names if len(name.parts) > 1 and name.parts[0] not in _SKIPPED_PARTS}
             if len(tops) == 1 and PurePosixPath(next(iter(tops)), "identity.toml") in names:
                 prefix = (next(iter(tops)),)
             else:
-                raise ValueError(f"{where} is a zip without identity.toml at its top (or in one folder there): not a policy pack")
+                raise NotAPack(f"{where} is a zip without identity.toml at its top (or in one folder there): not a policy pack")
         contents = []
         total = 0
         for info, name in zip(entries, names):
@@ -461,6 +491,6 @@ def _zip_contents(data: bytes, where: str) -> list[tuple[str, bytes]]:
                 body = member.read(MAX_UNPACKED_BYTES + 1 - total)
             total += len(body)
             if total > MAX_UNPACKED_BYTES:  # the sizes in the directory were not the truth
-                raise ValueError(f"{where} unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB: not a policy pack")
+                raise NotAPack(f"{where} unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB: not a policy pack")
             contents.append((inner.as_posix(), body))
         return contents

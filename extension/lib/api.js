@@ -116,6 +116,21 @@ export async function send(request, serverUrl, { fetchFn = globalThis.fetch, tim
   return body;
 }
 
+/** The policy pack in force, from /v1/health: its name and the start of its content hash. */
+export function describePack(pack) {
+  if (!pack || typeof pack !== "object" || !pack.name) return "policy pack unknown";
+  const hash = typeof pack.hash === "string" ? pack.hash.replace(/^sha256:/, "").slice(0, 12) : "";
+  return hash ? `${pack.name} (${hash})` : pack.name;
+}
+
+/** Why the newest policy pack was refused, in one line (the pack in force stays), or "". */
+export function describePackProblem(pack) {
+  const problem = pack && typeof pack === "object" ? pack.problem : null;
+  if (!problem || typeof problem !== "object") return "";
+  const where = [problem.file, problem.rule ? `rule ${problem.rule}` : ""].filter(Boolean).join(", ");
+  return `A newer policy pack was not loaded${where ? ` (${where})` : ""}: ${problem.message || "it has a mistake"}. The one shown stays in force.`;
+}
+
 /** A short description of the grammar engines, e.g. "Harper on, LanguageTool off". */
 export function describeGrammar(engines) {
   if (!engines || typeof engines !== "object") return "unknown";

@@ -1,7 +1,7 @@
 // The popup: server status, the active profile, this site on or off, and the image checker.
 // It asks the service worker for everything that touches the server.
 
-import { describeGrammar } from "../lib/api.js";
+import { describeGrammar, describePack, describePackProblem } from "../lib/api.js";
 import { readAsDataUrl, renderImageReport } from "../lib/imagereport.js";
 import { BUILT_IN_SITES, PLATFORM_LABELS, builtInSiteFor, normaliseSiteOrigin, originToMatchPattern } from "../lib/platforms.js";
 import { PROFILES, isManaged, loadSettings, saveSettings } from "../lib/settings.js";
@@ -37,6 +37,11 @@ async function showServer(settings) {
     status.textContent = health.status === "ok" || !health.status ? "Running and reachable" : `Reachable (${health.status})`;
     $("server-version").textContent = health.version || "unknown";
     $("grammar-engine").textContent = describeGrammar(health.engines);
+    $("policy-pack").textContent = health.pack ? describePack(health.pack) : health.policy || "unknown";
+    if (health.pack && health.pack.hash) $("policy-pack").title = `${health.pack.hash} from ${health.pack.source}`;
+    const problem = describePackProblem(health.pack);
+    $("pack-problem").textContent = problem;
+    $("pack-problem").hidden = !problem;
     $("server-help").hidden = true;
   } catch (error) {
     status.dataset.state = "down";
