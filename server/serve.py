@@ -175,7 +175,8 @@ def _describe_pack(engines: Any) -> str:
     else:
         every = "reloaded when its files change"
     offline = f"; unreachable, serving the copy kept here ({pack['offline']})" if pack["offline"] else ""
-    return f"{pack['name']} {pack['hash'][:19]} from {pack['source']} ({every}){offline}"
+    source = "the bundled pack" if pack["source"] == "bundled" else pack["source"]
+    return f"{pack['name']} {pack['hash'][:19]} from {source} ({every}){offline}"
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:

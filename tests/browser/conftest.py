@@ -142,7 +142,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def playwright() -> Iterator[Any]:
+def playwright_session() -> Iterator[Any]:
     """One Playwright for the session: its sync API allows no second one at the same time."""
     if not CHROMIUM.exists():
         _missing(f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)")
@@ -153,9 +153,9 @@ def playwright() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def browser(tmp_path_factory: pytest.TempPathFactory, live_server: LiveServer, playwright: Any) -> Iterator[Browser]:
+def browser(tmp_path_factory: pytest.TempPathFactory, live_server: LiveServer, playwright_session: Any) -> Iterator[Browser]:
     profile = tmp_path_factory.mktemp("chromium-profile")
-    context = playwright.chromium.launch_persistent_context(
+    context = playwright_session.chromium.launch_persistent_context(
         str(profile),
         executable_path=str(CHROMIUM),
         headless=True,

@@ -38,7 +38,7 @@ def test_the_manifest_key_gives_the_extension_a_stable_id(browser: Browser) -> N
 
 
 @pytest.fixture
-def managed_chromium(tmp_path: Path, live_server: LiveServer, playwright: Any) -> Iterator[tuple[Any, str, dict[str, Any]]]:
+def managed_chromium(tmp_path: Path, live_server: LiveServer, playwright_session: Any) -> Iterator[tuple[Any, str, dict[str, Any]]]:
     if not CHROMIUM.exists():
         _missing(f"Chromium is not installed at {CHROMIUM}")
     try:
@@ -64,7 +64,7 @@ def managed_chromium(tmp_path: Path, live_server: LiveServer, playwright: Any) -
     policy_file = POLICY_DIR / f"socialcheck-test-{uuid.uuid4().hex}.json"
     policy_file.write_text(json.dumps({"3rdparty": {"extensions": {extension_id: pushed}}}))
     try:
-        context = playwright.chromium.launch_persistent_context(
+        context = playwright_session.chromium.launch_persistent_context(
             str(tmp_path / "profile"),
             executable_path=str(CHROMIUM),
             headless=True,
