@@ -95,6 +95,13 @@ class Engines:
         with self._swap:
             self.policy = policy
             self.policy_generation += 1
+        # A changed [grammar] table or word list needs its own Harper: built off the request path.
+        start = getattr(self.grammar, "start_engines", None) if self.settings.grammar else None
+        if start is not None:
+            try:
+                start(policy=policy, background=True)
+            except Exception:  # noqa: BLE001 - the rules are in force; grammar says why in its state
+                log.exception("the grammar engines did not start for the new policy pack")
 
     def policy_in_force(self) -> tuple[Policy, int]:
         """The pack and its generation, read together (a swap may happen between two reads)."""

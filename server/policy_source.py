@@ -134,6 +134,9 @@ def validate(root: Path) -> Policy:
     from checker.text.engine import check_text
 
     visual_identity(policy)
+    from checker.grammar.config import read_config
+
+    read_config(policy)  # the [grammar] table and the word lists it names
     # Every rule runs once under every profile: a pack that loads but breaks on a post is refused too.
     for profile in policy.profiles:
         check_text(VALIDATION_TEXT, platform="x", profile=profile, policy=policy, grammar=False)

@@ -307,3 +307,26 @@ def test_serve_follows_its_policy_folder(tmp_path: Path) -> None:
         assert process.wait(timeout=20) == 0
         reader.join(timeout=5)
         process.stdout.close()  # type: ignore[union-attr]
+
+
+def test_a_word_added_to_the_dictionary_reaches_the_grammar_engine_without_a_restart(tmp_path: Path) -> None:
+    pack = copy_pack(tmp_path / "pack")
+    config = {**follow_config(pack, tmp_path / "cache"), "SOCIALCHECK_GRAMMAR": True}
+    text = "Our Zorblaxian researchers met today."
+
+    def harper_ready(port: int) -> bool:
+        return get(port, "/v1/health")["engines"]["harper"]["state"] == "ready"
+
+    def spelling(port: int) -> set[str]:
+        return {f["rule"] for f in check(port, text)["findings"] if f["category"] == "spelling"}
+
+    with waitress_server(config) as port:
+        wait_until(lambda: harper_ready(port), "Harper starts", 90)
+        before = spelling(port)
+        if not before:
+            pytest.skip("Harper does not flag the made-up word here: nothing to compare")
+        first = get(port, "/v1/health")["pack"]["hash"]
+        with (pack / "policy" / "dictionary.txt").open("a", encoding="utf-8") as handle:
+            handle.write("\nZorblaxian\n")
+        wait_until(lambda: get(port, "/v1/health")["pack"]["hash"] != first, "the dictionary change is loaded")
+        wait_until(lambda: harper_ready(port) and not spelling(port), "the new word is known to Harper", 90)
