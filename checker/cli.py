@@ -158,10 +158,28 @@ def cmd_autostart(args: argparse.Namespace) -> int:
         said = autostart.off()
     else:
         on, said = autostart.status()
+        port = autostart.port() if on else None
+        if port is not None:
+            said.append(_server_answers(port))
         print("\n".join(said))
         return EXIT_CLEAN if on else EXIT_FOUND
     print("\n".join(said))
     return EXIT_CLEAN
+
+
+def _server_answers(port: int) -> str:
+    """Whether a socialcheck server answers on this machine's port, and with which pack."""
+    import urllib.request
+
+    url = f"http://127.0.0.1:{port}"
+    request = urllib.request.Request(f"{url}/v1/health", headers={"X-Socialcheck-Client": "cli"})
+    try:
+        with urllib.request.urlopen(request, timeout=3) as answer:
+            health = json.load(answer)
+    except (OSError, ValueError):
+        return f"the server is not answering at {url} now"
+    pack = health.get("pack") or {}
+    return f"the server is answering at {url} (version {health.get('version')}, policy pack {pack.get('name') or health.get('policy')} {str(pack.get('hash', ''))[:19]})".rstrip()
 
 
 def cmd_extension_path(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import plistlib
+import re
 import shutil
 import subprocess
 import sys
@@ -211,6 +212,15 @@ class Autostart:
             loaded = self.run(["launchctl", "print", f"gui/{os.getuid()}/{AGENT_LABEL}"])
             said.append("launchctl: loaded" if loaded.returncode == 0 else "launchctl: not loaded yet (it loads at your next login)")
         return True, said
+
+    def port(self) -> int | None:
+        """The port the login entry's server listens on, read back from the entry."""
+        try:
+            text = self.path().read_bytes().decode("utf-8", "replace")
+        except OSError:
+            return None
+        found = re.search(r"--port\W+(\d+)", text)
+        return int(found.group(1)) if found else None
 
     def _systemd_running(self) -> bool:
         """Whether this user's systemd answers (not so in most containers)."""

@@ -138,3 +138,15 @@ def test_windows_startup_entry(tmp_path: Path) -> None:
 def test_unsupported_system_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="not supported"):
         Autostart(system="sunos5", home=tmp_path).path()
+
+
+def test_status_says_whether_the_server_answers_on_the_entrys_port(tmp_path: Path) -> None:
+    from live_server import waitress_server
+
+    with waitress_server({"SOCIALCHECK_GRAMMAR": False}) as port:
+        assert socialcheck(tmp_path, "on", "--port", str(port)).returncode == 0
+        status = socialcheck(tmp_path, "status")
+        assert f"the server is answering at http://127.0.0.1:{port}" in status.stdout
+        assert "policy pack University of Leicester" in status.stdout
+    status = socialcheck(tmp_path, "status")
+    assert f"not answering at http://127.0.0.1:{port}" in status.stdout
