@@ -161,6 +161,9 @@ def test_the_wheel_holds_every_module_the_policy_pack_and_the_extension(installe
     checkout = _checkout_files()
     modules = [n for n in checkout if n.endswith(".py") and n.split("/")[0] in {"checker", "server"}]
     assert modules and not [m for m in modules if m not in names], "modules left out of the wheel (list their package in pyproject.toml)"
+    data = [n for n in checkout if not n.endswith(".py") and n.split("/")[0] in {"checker", "server"}]
+    assert "checker/py.typed" in data
+    assert not [d for d in data if d not in names], "data files of the packages left out of the wheel (add them to package-data)"
     pack = [n for n in checkout if n.startswith("brand_assets/")]
     assert {"brand_assets/identity.toml", "brand_assets/policy/pack.toml"} <= set(pack)
     assert not [n for n in pack if "checker/" + n not in names], "policy files left out of the wheel"
