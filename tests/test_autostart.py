@@ -27,6 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def socialcheck(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "APPDATA": str(home / "AppData" / "Roaming")}
+    # Never reach a developer's own systemd: it would restart their real socialcheck.service.
+    for name in ("XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS"):
+        env.pop(name, None)
     return subprocess.run(
         [sys.executable, "-c", "import sys; from checker.cli import main; sys.exit(main())", "autostart", *args],
         cwd=home, env=env, capture_output=True, text=True, timeout=60,
@@ -72,7 +75,7 @@ def test_linux_on_writes_an_enabled_unit_that_runs_this_python(tmp_path: Path) -
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
 def test_the_unit_is_one_systemd_accepts(tmp_path: Path) -> None:
-    Autostart(system="linux", home=tmp_path, environ={}).on(["--port", "8798"])
+    Autostart(system="linux", home=tmp_path, environ={}, run=Recorder()).on(["--port", "8798"])
     unit = tmp_path / ".config" / "systemd" / "user" / UNIT_NAME
     verified = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60)
     assert verified.returncode == 0, verified.stderr
