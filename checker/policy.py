@@ -26,7 +26,15 @@ from typing import Any
 from checker.errors import PolicyError, UnknownPlatformError, UnknownProfileError
 from checker.findings import SEVERITIES, TEXT_CATEGORIES, Severity
 
-DEFAULT_PACK = Path(os.environ.get("SOCIALCHECK_BRAND_ASSETS", Path(__file__).resolve().parent.parent / "brand_assets"))
+
+def _bundled_pack() -> Path:
+    """The checkout's brand_assets/, or in an installed wheel the copy shipped inside this package."""
+    here = Path(__file__).resolve().parent
+    installed = here / "brand_assets"
+    return installed if installed.is_dir() else here.parent / "brand_assets"
+
+
+DEFAULT_PACK = Path(os.environ.get("SOCIALCHECK_BRAND_ASSETS") or _bundled_pack())
 
 RULE_FIELDS = {"kind", "severity", "message", "guideline", "examples", "description", "min_matches"}
 COUNTING_METHODS = ("x", "characters", "graphemes", "mastodon")

@@ -5,6 +5,7 @@
 
 import {
   ServerError,
+  describePack,
   healthRequest,
   imageCheckRequest,
   send,
@@ -20,6 +21,9 @@ async function rememberServerState(state) {
   await chrome.storage.session.set({ serverState: { ...state, at: Date.now() } });
   await chrome.action.setBadgeText({ text: state.reachable ? "" : "!" });
   if (!state.reachable) await chrome.action.setBadgeBackgroundColor({ color: "#b00020" });
+  // The toolbar button's tooltip names the policy pack in force (from /v1/health).
+  if (state.reachable && state.pack) await chrome.action.setTitle({ title: `Socialcheck · ${describePack(state.pack)}` });
+  else if (!state.reachable) await chrome.action.setTitle({ title: "Socialcheck · server not running" });
 }
 
 function failure(error) {
@@ -81,7 +85,7 @@ async function health() {
   const settings = await loadSettings();
   try {
     const answer = await send(healthRequest(settings), settings.serverUrl, { timeoutMs: 5000 });
-    await rememberServerState({ reachable: true, version: answer.version ?? null, engines: answer.engines ?? null });
+    await rememberServerState({ reachable: true, version: answer.version ?? null, engines: answer.engines ?? null, pack: answer.pack ?? null });
     return { ...answer, serverUrl: settings.serverUrl };
   } catch (error) {
     await rememberServerState({ reachable: false, error: error instanceof ServerError ? error.toJSON() : String(error) });

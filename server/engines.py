@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import importlib
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from types import ModuleType
-from checker.policy import Policy, load_policy
+
+from checker.policy import Policy
 from server.cache import ResponseCache
+from server.policy_source import PolicySource
 from server.settings import ServerSettings
 
 log = logging.getLogger(__name__)
@@ -55,18 +58,29 @@ class Engines:
     settings: ServerSettings
     policy: Policy
     cache: ResponseCache
+    source: PolicySource | None = None
     grammar: ModuleType | None = None
     grammar_problem: str = ""
+    # Bumped each time a new pack goes into force: part of the response cache's key.
+    policy_generation: int = 0
+    _swap: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def start(cls, settings: ServerSettings) -> Engines:
-        policy = load_policy(settings.policy)
+        source = PolicySource(
+            settings.policy_url or settings.policy,
+            cache_dir=settings.policy_cache_dir,
+            check_minutes=settings.policy_check_minutes,
+        )
+        policy = source.load_initial()
         # The visual identity too, so that a mistake in identity.toml stops the server now, not on an upload.
         from checker.image.identity import visual_identity
 
         visual_identity(policy)
-        engines = cls(settings=settings, policy=policy, cache=ResponseCache(settings.cache_size))
+        engines = cls(settings=settings, policy=policy, cache=ResponseCache(settings.cache_size), source=source)
         _warm_up(policy)
+        if settings.policy_follow:
+            source.start(engines.replace_policy)
         if settings.grammar:
             engines.grammar, engines.grammar_problem = _import_grammar()
             start = getattr(engines.grammar, "start_engines", None)
@@ -75,6 +89,28 @@ class Engines:
             elif not engines.grammar_problem:
                 engines.grammar, engines.grammar_problem = None, "the grammar package has no engines yet"
         return engines
+
+    def replace_policy(self, policy: Policy) -> None:
+        """Put a new, already validated pack into force (the policy source calls this)."""
+        with self._swap:
+            self.policy = policy
+            self.policy_generation += 1
+        # A changed [grammar] table or word list needs its own Harper: built off the request path.
+        start = getattr(self.grammar, "start_engines", None) if self.settings.grammar else None
+        if start is not None:
+            try:
+                start(policy=policy, background=True)
+            except Exception:  # noqa: BLE001 - the rules are in force; grammar says why in its state
+                log.exception("the grammar engines did not start for the new policy pack")
+
+    def policy_in_force(self) -> tuple[Policy, int]:
+        """The pack and its generation, read together (a swap may happen between two reads)."""
+        with self._swap:
+            return self.policy, self.policy_generation
+
+    def stop(self) -> None:
+        if self.source is not None:
+            self.source.stop()
 
     def states(self) -> dict[str, dict[str, str]]:
         """Each engine's state (ready, starting, unavailable or off) and why."""

@@ -75,11 +75,31 @@ def _schemas(choices: Choices) -> dict[str, Any]:
             "required": ["rules", "harper", "languagetool"],
             "additionalProperties": _ref("EngineState"),
         },
+        "Pack": _obj(
+            {
+                "name": {**_STRING, "description": "The pack's name (pack.toml [pack] name)."},
+                "hash": {**_STRING, "pattern": "^sha256:[0-9a-f]{64}$", "description": "SHA-256 of the pack's files (paths and contents): its version."},
+                "source": {**_STRING, "description": "bundled, the pack folder, or the address of the published pack followed."},
+                "follows": {"enum": ["folder", "url"], "description": "folder: reloaded when its files change; url: checked every check_every_seconds."},
+                "loaded_at": {**_STRING, "description": "When the pack in force was loaded (ISO 8601, UTC)."},
+                "checked_at": {"type": ["string", "null"], "description": "When the source was last checked for a new version."},
+                "check_every_seconds": {"type": ["number", "null"], "description": "How often the source is checked; null: not followed (the pack stays as loaded)."},
+                "offline": {"type": ["string", "null"], "description": "Why the published pack cannot be reached, while the copy kept here is served."},
+                "problem": {
+                    "oneOf": [
+                        {"type": "null"},
+                        _obj({"file": {"type": ["string", "null"]}, "rule": {"type": ["string", "null"]}, "message": _STRING, "at": _STRING}),
+                    ],
+                    "description": "Why the newest version was refused (the pack in force stays): the file, the rule and the problem.",
+                },
+            }
+        ),
         "Health": _obj(
             {
                 "status": {"enum": ["ok", "starting"], "description": "starting until every grammar engine has started or given up"},
                 "version": _STRING,
                 "policy": {**_STRING, "description": "The name of the policy pack in force."},
+                "pack": _ref("Pack"),
                 "engines": _ref("Engines"),
                 "token_required": {"type": "boolean"},
                 "cache": _obj({"entries": _COUNT, "max_entries": _COUNT, "hits": _COUNT, "misses": _COUNT}),

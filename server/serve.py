@@ -87,6 +87,7 @@ def run(
     host: str = "127.0.0.1",
     port: int = DEFAULT_PORT,
     policy: str | Path | None = None,
+    policy_check_minutes: float = 15,
     token: str | None = None,
     require_token: bool = False,
     extension_ids: Sequence[str] = (),
@@ -117,6 +118,8 @@ def run(
     app = create_app(
         {
             "SOCIALCHECK_POLICY": policy,
+            "SOCIALCHECK_POLICY_FOLLOW": True,
+            "SOCIALCHECK_POLICY_CHECK_MINUTES": policy_check_minutes,
             "SOCIALCHECK_GRAMMAR": grammar,
             "SOCIALCHECK_TOKEN": token,
             "SOCIALCHECK_REQUIRE_TOKEN": required,
@@ -142,6 +145,7 @@ def run(
     print(f"socialcheck server listening on {url(bound_host, actual_port)} (policy: {engines.policy.name})", file=out)
     print(f"pairing token: {token} ({where}; {why})", file=out)
     print(f"grammar: {_describe(engines.states())}", file=out)
+    print(f"policy pack: {_describe_pack(engines)}", file=out)
     print("Press Ctrl+C to stop.", file=out, flush=True)
 
     stop = threading.Event()
@@ -155,12 +159,24 @@ def run(
         pass
     finally:
         stop.set()
+        engines.stop()
         server.close()
         _stop_grammar(engines.grammar)
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     print("socialcheck server stopped.", file=out, flush=True)
     return 0
+
+
+def _describe_pack(engines: Any) -> str:
+    pack = engines.source.state()
+    if pack["follows"] == "url":
+        every = f"checked every {pack['check_every_seconds'] / 60:g} minutes"
+    else:
+        every = "reloaded when its files change"
+    offline = f"; unreachable, serving the copy kept here ({pack['offline']})" if pack["offline"] else ""
+    source = "the bundled pack" if pack["source"] == "bundled" else pack["source"]
+    return f"{pack['name']} {pack['hash'][:19]} from {source} ({every}){offline}"
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:

@@ -26,8 +26,15 @@ _BARE_CHROME_ID = re.compile(r"[a-p]{32}")
 _EXTENSION_ORIGIN = re.compile(f"(?:{CHROME_EXTENSION_ORIGIN}|{FIREFOX_EXTENSION_ORIGIN})")
 
 DEFAULTS: dict[str, Any] = {
-    # A policy pack folder; None is the bundled University of Leicester pack.
+    # A policy pack folder, or the https://, http:// or file:// address of a published pack to
+    # follow (server.policy_source); None is the bundled University of Leicester pack.
     "SOCIALCHECK_POLICY": None,
+    # Keep the pack current while serving: a folder is reloaded when its files change, a
+    # published pack is checked every SOCIALCHECK_POLICY_CHECK_MINUTES. `socialcheck serve` turns it on.
+    "SOCIALCHECK_POLICY_FOLLOW": False,
+    "SOCIALCHECK_POLICY_CHECK_MINUTES": 15,
+    # Where copies of a published pack are kept for offline starts; None: the config folder.
+    "SOCIALCHECK_POLICY_CACHE_DIR": None,
     # Start the grammar engines (Harper, LanguageTool) in the background.
     "SOCIALCHECK_GRAMMAR": True,
     # The pairing token clients send as `Authorization: Bearer <token>`; None: no token known.
@@ -53,6 +60,10 @@ DEFAULTS: dict[str, Any] = {
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ServerSettings:
     policy: Path | None
+    policy_url: str | None
+    policy_follow: bool
+    policy_check_minutes: float
+    policy_cache_dir: Path | None
     grammar: bool
     token: str | None
     require_token: bool
@@ -77,8 +88,17 @@ class ServerSettings:
         if require_token and token is None:
             raise ValueError("SOCIALCHECK_REQUIRE_TOKEN needs SOCIALCHECK_TOKEN")
         policy = value["SOCIALCHECK_POLICY"]
+        policy_url = policy if isinstance(policy, str) and "://" in policy else None
+        minutes = value["SOCIALCHECK_POLICY_CHECK_MINUTES"]
+        if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not minutes > 0:
+            raise ValueError(f"SOCIALCHECK_POLICY_CHECK_MINUTES must be a positive number, not {minutes!r}")
+        cache_dir = value["SOCIALCHECK_POLICY_CACHE_DIR"]
         return cls(
-            policy=Path(policy) if policy is not None else None,
+            policy=Path(policy) if policy is not None and policy_url is None else None,
+            policy_url=policy_url,
+            policy_follow=bool(value["SOCIALCHECK_POLICY_FOLLOW"]),
+            policy_check_minutes=float(minutes),
+            policy_cache_dir=Path(cache_dir) if cache_dir is not None else None,
             grammar=bool(value["SOCIALCHECK_GRAMMAR"]),
             token=token,
             require_token=require_token,

@@ -21,7 +21,7 @@ export class ServerError extends Error {
 export function startHelp(serverUrl) {
   return (
     `The Socialcheck server is not running at ${serverUrl}. ` +
-    "Start it from the project folder with “make serve” (or run “socialcheck serve”), then try again. " +
+    "Start it with “socialcheck serve” in a terminal (or run “socialcheck autostart on” once, to start it at every login), then try again. " +
     "Your text has not been changed."
   );
 }
@@ -114,6 +114,21 @@ export async function send(request, serverUrl, { fetchFn = globalThis.fetch, tim
     );
   }
   return body;
+}
+
+/** The policy pack in force, from /v1/health: its name and the start of its content hash. */
+export function describePack(pack) {
+  if (!pack || typeof pack !== "object" || !pack.name) return "policy pack unknown";
+  const hash = typeof pack.hash === "string" ? pack.hash.replace(/^sha256:/, "").slice(0, 12) : "";
+  return hash ? `${pack.name} (${hash})` : pack.name;
+}
+
+/** Why the newest policy pack was refused, in one line (the pack in force stays), or "". */
+export function describePackProblem(pack) {
+  const problem = pack && typeof pack === "object" ? pack.problem : null;
+  if (!problem || typeof problem !== "object") return "";
+  const where = [problem.file, problem.rule ? `rule ${problem.rule}` : ""].filter(Boolean).join(", ");
+  return `A newer policy pack was not loaded${where ? ` (${where})` : ""}: ${problem.message || "it has a mistake"}. The one shown stays in force.`;
 }
 
 /** A short description of the grammar engines, e.g. "Harper on, LanguageTool off". */

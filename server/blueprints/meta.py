@@ -29,6 +29,7 @@ def health() -> Response:
             "status": engines.status(states),
             "version": __version__,
             "policy": engines.policy.name,
+            "pack": engines.source.state() if engines.source is not None else None,  # always set by Engines.start
             "engines": states,
             "token_required": engines.settings.require_token,
             "cache": engines.cache.stats(),

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browser_support import ROOT, Browser, LiveServer
@@ -141,38 +142,44 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser(tmp_path_factory: pytest.TempPathFactory, live_server: LiveServer) -> Iterator[Browser]:
+def playwright_session() -> Iterator[Any]:
+    """One Playwright for the session: its sync API allows no second one at the same time."""
     if not CHROMIUM.exists():
         _missing(f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory, live_server: LiveServer, playwright_session: Any) -> Iterator[Browser]:
     profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            viewport={"width": 900, "height": 600},
-            args=[
-                f"--disable-extensions-except={EXTENSION}",
-                f"--load-extension={EXTENSION}",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        try:
-            worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker", timeout=15000)
-            extension_id = worker.url.split("/")[2]
-            chrome = Browser(context=context, extension_id=extension_id)
-            chrome.storage_set({"serverUrl": live_server.url, "customSites": ["http://127.0.0.1"], "profile": "corporate"})
-            deadline = time.monotonic() + 10
-            while "http://127.0.0.1/*" not in chrome.registered_matches():
-                assert time.monotonic() < deadline, "the worker did not register the content script for 127.0.0.1"
-                time.sleep(0.1)
-            yield chrome
-        finally:
-            context.close()
+    context = playwright_session.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        viewport={"width": 900, "height": 600},
+        args=[
+            f"--disable-extensions-except={EXTENSION}",
+            f"--load-extension={EXTENSION}",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    )
+    try:
+        worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker", timeout=15000)
+        extension_id = worker.url.split("/")[2]
+        chrome = Browser(context=context, extension_id=extension_id)
+        chrome.storage_set({"serverUrl": live_server.url, "customSites": ["http://127.0.0.1"], "profile": "corporate"})
+        deadline = time.monotonic() + 10
+        while "http://127.0.0.1/*" not in chrome.registered_matches():
+            assert time.monotonic() < deadline, "the worker did not register the content script for 127.0.0.1"
+            time.sleep(0.1)
+        yield chrome
+    finally:
+        context.close()
