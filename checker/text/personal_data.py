@@ -31,6 +31,7 @@ from checker.findings import Finding
 from checker.policy import Policy
 from checker.text import analysis
 from checker.text.document import Document
+from checker.text.matchers import PhraseIndex
 from checker.text.rules import Check, Context
 
 # --- phone numbers -----------------------------------------------------------------------
@@ -167,10 +168,17 @@ def _reads_as_nhs_number(raw: str) -> bool:
     return bool(_NHS_CANDIDATE.fullmatch(raw)) and nhs.is_valid(raw)
 
 
-class Phone(Check):
-    """Phone numbers of the types a rule lists (mobile, fixed_line...), outside the organisation's own ranges."""
+PHONE_CONTEXTS = ("any", "personal", "impersonal")
 
-    options_schema = {"types": list}
+
+class Phone(Check):
+    """Phone numbers of the types a rule lists (mobile, fixed_line...), outside the organisation's own ranges.
+
+    `context` narrows a rule to sentences that say the number is someone's own ("personal": "text me
+    on", "my number is": identity.toml's personal_context_words) or to the others ("impersonal").
+    """
+
+    options_schema = {"types": list, "context": str}
     required = ("types",)
 
     def setup(self, policy: Policy) -> None:
@@ -179,12 +187,22 @@ class Phone(Check):
         if unknown or not self.types:
             raise self.error(f"option 'types' must list phone number types from {sorted(PHONE_TYPES)}; unknown: {sorted(unknown)}")
         self.settings = _phone_settings(self, policy)
+        self.context = self.options.get("context", "any")
+        if self.context not in PHONE_CONTEXTS:
+            raise self.error(f"option 'context' must be one of {', '.join(PHONE_CONTEXTS)}, not {self.context!r}")
+        words = privacy_settings(policy).get("personal_context_words", [])
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise self.error("identity.toml [privacy] personal_context_words must be a list of words and phrases")
+        self.personal_words = PhraseIndex(dict.fromkeys(words, ())) if words and self.context != "any" else None
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
-        for hit in find_phone_numbers(doc, self.settings):
-            if hit.type in self.types and not hit.own:
-                found = doc.text[hit.start : hit.end]
-                yield self.finding(hit.start, hit.end, match=found, type=hit.type.replace("_", " "))
+        hits = [h for h in find_phone_numbers(doc, self.settings) if h.type in self.types and not h.own]
+        if hits and self.personal_words is not None:
+            personal = next(self.personal_words.finditer(doc), None) is not None
+            if personal != (self.context == "personal"):
+                return
+        for hit in hits:
+            yield self.finding(hit.start, hit.end, match=doc.text[hit.start : hit.end], type=hit.type.replace("_", " "))
 
 
 # --- e-mail addresses --------------------------------------------------------------------
@@ -316,21 +334,23 @@ _NHS_CANDIDATE = re.compile(r"(?<![\w.,/-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w]|[.,/
 
 class NhsNumber(Check):
     """NHS numbers (ten digits, mod 11 check digit), written as the NHS prints them (3-3-4) or
-    beside a word that says what they are (`near`)."""
+    shortly after a word that says what they are (`near`: "NHS no. 4010232137")."""
 
-    options_schema = {"near": list}
+    options_schema = {"near": list, "within": int}
+    scope = "post"  # "NHS no. 401..." is one sentence to a reader, two to the sentence splitter
 
     def setup(self, policy: Policy) -> None:
         self.near = self.phrases("near")
+        self.within = self.options.get("within", 40)
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
-        near = [m.start for m in self.near.finditer(doc)] if self.near is not None else []
+        cues = [m.end for m in self.near.finditer(doc)] if self.near is not None else []
         for match in _NHS_CANDIDATE.finditer(doc.text):
             found = match.group()
             if not nhs.is_valid(found) or doc.special_at(*match.span()) is not None:
                 continue
             grouped = bool(re.fullmatch(r"\d{3} \d{3} \d{4}", found))
-            if grouped or near:
+            if grouped or any(0 <= match.start() - end <= self.within for end in cues):
                 yield self.finding(match.start(), match.end(), match=found)
 
 
