@@ -59,6 +59,9 @@ UNASSIGNED_MIN_DIGITS = 10
 # A number written without a country code is read in another region than the organisation's only when
 # it is this long: shorter ones (eight-digit local numbers) look like any other figure.
 ALSO_REGIONS_MIN_DIGITS = 9
+# Candidates phonenumbers tries in one pass over a text: a post has a handful; a paste of thousands of
+# figures stops here rather than taking seconds (each try parses a number).
+MAX_TRIES = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +118,14 @@ def _phone_numbers(doc: Document, settings: PhoneSettings) -> list[PhoneHit]:
     if sum(ch.isdigit() for ch in text) < 7:  # the shortest number anywhere has 7 digits with its area code
         return []
     hits: list[PhoneHit] = []
-    home_shaped = _home_shaped_numbers(text, settings.region)
+    possible = list(PhoneNumberMatcher(text, settings.region, leniency=Leniency.POSSIBLE, max_tries=MAX_TRIES))
+    home_shaped = _home_shaped_numbers(possible, settings.region)
 
     def overlapping(start: int, end: int) -> list[PhoneHit]:
         return [h for h in hits if h.start < end and start < h.end]
 
     for region in (settings.region, *settings.also_regions):
-        for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
+        for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID, max_tries=MAX_TRIES):
             if doc.special_at(match.start, match.end) is not None:
                 continue
             international = match.raw_string.startswith("+")
@@ -139,7 +143,7 @@ def _phone_numbers(doc: Document, settings: PhoneSettings) -> list[PhoneHit]:
             if not overlapping(match.start, match.end):
                 start = match.start + (match.raw_string.startswith("(") and ")" not in match.raw_string)  # "(1800 333 864"
                 hits.append(PhoneHit(start, match.end, _TYPE_NAMES.get(phonenumbers.number_type(match.number), "unassigned"), own))
-    for match in PhoneNumberMatcher(text, settings.region, leniency=Leniency.POSSIBLE):
+    for match in possible:
         raw = match.raw_string.lstrip("(")
         digits = sum(ch.isdigit() for ch in raw)
         written_as_phone = raw.startswith("+") or (raw.startswith("0") and not raw.startswith("00") and digits >= UNASSIGNED_MIN_DIGITS + 1)
@@ -149,7 +153,7 @@ def _phone_numbers(doc: Document, settings: PhoneSettings) -> list[PhoneHit]:
     return hits
 
 
-def _home_shaped_numbers(text: str, region: str) -> set[str]:
+def _home_shaped_numbers(possible: list[phonenumbers.PhoneNumberMatch], region: str) -> set[str]:
     """The digits of numbers written in the home region's full national form: its trunk prefix and
     its longest length (0 and ten digits in Britain), whether or not the number was ever assigned."""
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
@@ -157,7 +161,7 @@ def _home_shaped_numbers(text: str, region: str) -> set[str]:
         return set()
     length = len(metadata.national_prefix) + max(metadata.general_desc.possible_length)
     shaped = set()
-    for match in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
+    for match in possible:
         digits = "".join(ch for ch in match.raw_string if ch.isdigit())
         if digits.startswith(metadata.national_prefix) and len(digits) == length:
             shaped.add(digits)
