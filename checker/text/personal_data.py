@@ -59,6 +59,7 @@ UNASSIGNED_MIN_DIGITS = 10
 # A number written without a country code is read in another region than the organisation's only when
 # it is this long: shorter ones (eight-digit local numbers) look like any other figure.
 ALSO_REGIONS_MIN_DIGITS = 9
+_DIGIT = re.compile(r"\d")
 # Candidates phonenumbers tries in one pass over a text: a post has a handful; a paste of thousands of
 # figures stops here rather than taking seconds (each try parses a number).
 MAX_TRIES = 500
@@ -115,7 +116,9 @@ def find_phone_numbers(doc: Document, settings: PhoneSettings) -> list[PhoneHit]
 
 def _phone_numbers(doc: Document, settings: PhoneSettings) -> list[PhoneHit]:
     text = doc.text
-    if sum(ch.isdigit() for ch in text) < 7:  # the shortest number anywhere has 7 digits with its area code
+    # The shortest number anywhere has 7 digits with its area code; links' digits (t.co/x1y2) do not count.
+    digits = len(_DIGIT.findall(text))
+    if digits < 7 or digits - sum(len(_DIGIT.findall(text, span.start, span.end)) for span in doc.special) < 7:
         return []
     hits: list[PhoneHit] = []
     possible = list(PhoneNumberMatcher(text, settings.region, leniency=Leniency.POSSIBLE, max_tries=MAX_TRIES))
@@ -137,6 +140,8 @@ def _phone_numbers(doc: Document, settings: PhoneSettings) -> list[PhoneHit]:
                     continue  # 07700 900456 is a British number (unassigned), not an Indian mobile
                 if _reads_as_nhs_number(match.raw_string):
                     continue  # ten digits as 3-3-4 that pass the NHS check: the NHS rule reports them
+                if not _written_as_in(match.raw_string, region):
+                    continue  # "(2016) 388.201" is a year and a figure, not (201) 638-8201
             e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)[1:]
             own = any(e164.startswith(prefix) for prefix in settings.own_prefixes)
             # A number valid in several regions is read in the first of them (the policy's order).
@@ -166,6 +171,16 @@ def _home_shaped_numbers(possible: list[phonenumbers.PhoneNumberMatch], region: 
         if digits.startswith(metadata.national_prefix) and len(digits) == length:
             shaped.add(digits)
     return shaped
+
+
+def _written_as_in(raw: str, region: str) -> bool:
+    """A number without a country code reads as another region's when it starts with that region's
+    trunk prefix (0490 75 40 81 in Australia) or is grouped as the region groups its numbers."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    trunk = metadata.national_prefix if metadata is not None else None
+    if trunk and raw.lstrip("(").startswith(trunk):
+        return True
+    return any(m.raw_string == raw for m in PhoneNumberMatcher(raw, region, leniency=Leniency.STRICT_GROUPING))
 
 
 def _reads_as_nhs_number(raw: str) -> bool:
@@ -348,11 +363,13 @@ class NhsNumber(Check):
         self.within = self.options.get("within", 40)
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
-        cues = [m.end for m in self.near.finditer(doc)] if self.near is not None else []
+        cues: list[int] | None = None
         for match in _NHS_CANDIDATE.finditer(doc.text):
             found = match.group()
             if not nhs.is_valid(found) or doc.special_at(*match.span()) is not None:
                 continue
+            if cues is None:
+                cues = [m.end for m in self.near.finditer(doc)] if self.near is not None else []
             grouped = bool(re.fullmatch(r"\d{3} \d{3} \d{4}", found))
             if grouped or any(0 <= match.start() - end <= self.within for end in cues):
                 yield self.finding(match.start(), match.end(), match=found)
@@ -408,15 +425,17 @@ class Address(Check):
         streets = "|".join(map(re.escape, sorted(self.strings("street_types"), key=len, reverse=True)))
         if not dwellings or not streets:
             raise self.error("options 'dwellings' and 'street_types' must not be empty")
-        name = r"(?:[A-Z][\w'’-]*|of|the|upon|on|de|la)"
-        street = rf"(?:{name}[ \t]+){{1,3}}(?i:{streets})\b"
+        # A name is a word in title case (Victoria, McKay, St); small words join names (Stratford upon Avon).
+        title = r"[A-Z][a-z'’-][\w'’-]*"
+        name = rf"(?:{title}|of|the|upon|on|de|la)"
+        street = rf"(?:{title})[ \t]+(?:{name}[ \t]+){{0,2}}(?i:{streets})\b"
         # What may follow a street: a town (after a comma), a postcode, or anything but a capitalised word.
-        town = r"(?:,[ \t]*[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)?)?"
+        town = rf"(?:,[ \t]*(?:{title})(?:[ \t]+(?:{title}))?)?"
         postcode = r"(?:,?[ \t]*[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}\b)?"
         end = r"(?![ \t]+[A-Z])"
         self.patterns = [
             # Flat 12, Bruce Stream / Apartment 3 Carlton House
-            self.regex(rf"\b(?i:{dwellings})\.?[ \t]+\d{{1,4}}[A-Za-z]?\b,?\s+(?:{street}|(?:{name}[ \t]+){{0,2}}(?i:house|court|lodge|building|tower|hall|mansions)\b|[A-Z][\w'’-]*){town}{postcode}"),
+            self.regex(rf"\b(?i:{dwellings})\.?[ \t]+\d{{1,4}}[A-Za-z]?\b,?\s+(?:{street}|(?:{title})(?:[ \t]+{name}){{0,2}}[ \t]+(?i:house|court|lodge|building|tower|hall|mansions)\b|{title}){town}{postcode}"),
             # 14 Victoria Road, Leicester LE2 1AB / 7 Elm Close
             self.regex(rf"(?<![\w.,/-])(?!(?:18|19|20)\d\d\b)\d{{1,4}}[A-Za-z]?\b,?[ \t]+{street}{town}{postcode}{end}"),
         ]
