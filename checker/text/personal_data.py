@@ -121,39 +121,53 @@ def _phone_numbers(doc: Document, settings: PhoneSettings) -> list[PhoneHit]:
     if digits < 7 or digits - sum(len(_DIGIT.findall(text, span.start, span.end)) for span in doc.special) < 7:
         return []
     hits: list[PhoneHit] = []
-    possible = list(PhoneNumberMatcher(text, settings.region, leniency=Leniency.POSSIBLE, max_tries=MAX_TRIES))
+    covered = bytearray(len(text))  # characters already read as part of a number
+
+    def free(start: int, end: int) -> bool:
+        return not any(covered[start:end]) and doc.special_at(start, end) is None
+
+    def take(start: int, end: int, number_type: str, own: bool) -> None:
+        hits.append(PhoneHit(start, end, number_type, own))
+        covered[start:end] = b"\x01" * (end - start)
+
+    def read(match: phonenumbers.PhoneNumberMatch, offset: int = 0) -> None:
+        start, end = offset + match.start, offset + match.end
+        start += match.raw_string.startswith("(") and ")" not in match.raw_string  # "(1800 333 864"
+        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)[1:]
+        own = any(e164.startswith(prefix) for prefix in settings.own_prefixes)
+        take(start, end, _TYPE_NAMES.get(phonenumbers.number_type(match.number), "unassigned"), own)
+
+    # Numbers valid in the organisation's region, and numbers with a country code, over the whole text.
+    for match in PhoneNumberMatcher(text, settings.region, leniency=Leniency.VALID, max_tries=MAX_TRIES):
+        if free(match.start, match.end):
+            read(match)
+    possible = [m for m in PhoneNumberMatcher(text, settings.region, leniency=Leniency.POSSIBLE, max_tries=MAX_TRIES) if free(m.start, m.end)]
     home_shaped = _home_shaped_numbers(possible, settings.region)
-
-    def overlapping(start: int, end: int) -> list[PhoneHit]:
-        return [h for h in hits if h.start < end and start < h.end]
-
-    for region in (settings.region, *settings.also_regions):
-        for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID, max_tries=MAX_TRIES):
-            if doc.special_at(match.start, match.end) is not None:
+    # Other regions read only the candidates left over, each on its own; a number valid in several
+    # is read in the first of them (the policy's order).
+    leftovers = []
+    for match in possible:
+        digits = "".join(ch for ch in match.raw_string if ch.isdigit())
+        if match.raw_string.lstrip("(").startswith("+") or digits in home_shaped:
+            continue  # 07700 900456 is a British number (unassigned), not an Indian mobile
+        if len(digits) < ALSO_REGIONS_MIN_DIGITS or _reads_as_nhs_number(match.raw_string):
+            continue  # "9094 9546" is a local number somewhere and a figure anywhere; 3-3-4 NHS numbers are the NHS rule's
+        leftovers.append(match)
+    for region in settings.also_regions:
+        for candidate in leftovers:
+            if not free(candidate.start, candidate.end):
                 continue
-            international = match.raw_string.startswith("+")
-            if region != settings.region and not international:
-                digits = "".join(ch for ch in match.raw_string if ch.isdigit())
-                if len(digits) < ALSO_REGIONS_MIN_DIGITS:
-                    continue  # "9094 9546" is a local number somewhere, and a figure anywhere
-                if digits in home_shaped:
-                    continue  # 07700 900456 is a British number (unassigned), not an Indian mobile
-                if _reads_as_nhs_number(match.raw_string):
-                    continue  # ten digits as 3-3-4 that pass the NHS check: the NHS rule reports them
-                if not _written_as_in(match.raw_string, region):
-                    continue  # "(2016) 388.201" is a year and a figure, not (201) 638-8201
-            e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)[1:]
-            own = any(e164.startswith(prefix) for prefix in settings.own_prefixes)
-            # A number valid in several regions is read in the first of them (the policy's order).
-            if not overlapping(match.start, match.end):
-                start = match.start + (match.raw_string.startswith("(") and ")" not in match.raw_string)  # "(1800 333 864"
-                hits.append(PhoneHit(start, match.end, _TYPE_NAMES.get(phonenumbers.number_type(match.number), "unassigned"), own))
+            for match in PhoneNumberMatcher(candidate.raw_string, region, leniency=Leniency.VALID):
+                # "(2016) 388.201" is a year and a figure, not (201) 638-8201
+                if match.raw_string == candidate.raw_string and _written_as_in(match.raw_string, region):
+                    read(match, candidate.start)
+    # Numbers written as phone numbers that no operator was given.
     for match in possible:
         raw = match.raw_string.lstrip("(")
-        digits = sum(ch.isdigit() for ch in raw)
+        digits = len(_DIGIT.findall(raw))
         written_as_phone = raw.startswith("+") or (raw.startswith("0") and not raw.startswith("00") and digits >= UNASSIGNED_MIN_DIGITS + 1)
-        if written_as_phone and digits >= UNASSIGNED_MIN_DIGITS and not overlapping(match.start, match.end) and doc.special_at(match.start, match.end) is None:
-            hits.append(PhoneHit(match.start, match.end, "unassigned", False))
+        if written_as_phone and digits >= UNASSIGNED_MIN_DIGITS and free(match.start, match.end):
+            take(match.start, match.end, "unassigned", False)
     hits.sort(key=lambda h: h.start)
     return hits
 
