@@ -431,7 +431,7 @@ class Address(Check):
     street followed straight on by another capitalised word is a title ("21 Awesome Street Art").
     """
 
-    options_schema = {"dwellings": list, "street_types": list}
+    options_schema = {"dwellings": list, "street_types": list, "said_after": list}
     required = ("dwellings", "street_types")
 
     def setup(self, policy: Policy) -> None:
@@ -453,16 +453,20 @@ class Address(Check):
             # 14 Victoria Road, Leicester LE2 1AB / 7 Elm Close
             self.regex(rf"(?<![\w.,/-])(?!(?:18|19|20)\d\d\b)\d{{1,4}}[A-Za-z]?\b,?[ \t]+{street}{town}{postcode}{end}"),
         ]
+        said_after = "|".join(map(re.escape, sorted(self.strings("said_after"), key=len, reverse=True)))
+        if said_after:
+            # After words that say an address follows ("she lives at"), the street may be in lower case.
+            self.patterns.append(self.regex(rf"(?i:\b(?:{said_after})[ \t]+)(?P<flag>\d{{1,4}}[A-Za-z]?,?[ \t]+(?:[a-z][\w'’-]*[ \t]+){{1,3}}(?i:{streets})\b)"))
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         seen: list[tuple[int, int]] = []
         for pattern in self.patterns:
             for match in pattern.finditer(doc.text):
-                start, end = match.span()
+                start, end = match.span("flag") if "flag" in pattern.groupindex else match.span()
                 if any(s < end and start < e for s, e in seen) or doc.special_at(start, end) is not None:
                     continue
                 seen.append((start, end))
-                found = match.group().rstrip(" ,")
+                found = doc.text[start:end].rstrip(" ,")
                 yield self.finding(start, start + len(found), match=found)
 
 
