@@ -226,12 +226,12 @@ class Phone(Check):
         words = privacy_settings(policy).get("personal_context_words", [])
         if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
             raise self.error("identity.toml [privacy] personal_context_words must be a list of words and phrases")
-        self.personal_words = PhraseIndex(dict.fromkeys(words, ())) if words and self.context != "any" else None
+        self.personal_words = PhraseIndex(dict.fromkeys(words, ())) if words else None
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         hits = [h for h in find_phone_numbers(doc, self.settings) if h.type in self.types and not h.own]
-        if hits and self.personal_words is not None:
-            personal = next(self.personal_words.finditer(doc), None) is not None
+        if hits and self.context != "any":
+            personal = self.personal_words is not None and next(self.personal_words.finditer(doc), None) is not None
             if personal != (self.context == "personal"):
                 return
         for hit in hits:
