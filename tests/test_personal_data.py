@@ -137,3 +137,53 @@ def test_pathological_input_finishes_with_an_answer(text):
     (its speed is measured in bench/, not here)."""
     report = check_text(text, grammar=False)
     assert isinstance(report.findings, tuple | list)
+
+
+def _unbounded_repeats_holding_repeats(tree) -> list[str]:
+    """Nested quantifiers that can backtrack without bound: an unbounded repeat holding another repeat."""
+    import re._constants as constants  # the parser's own names (MAX_REPEAT, SUBPATTERN...)
+
+    found = []
+
+    def holds_repeat(items) -> bool:
+        return any(op in (constants.MAX_REPEAT, constants.MIN_REPEAT) or any(holds_repeat(part) for part in _children(op, av)) for op, av in items)
+
+    def walk(items) -> None:
+        for op, av in items:
+            if op in (constants.MAX_REPEAT, constants.MIN_REPEAT) and av[1] == constants.MAXREPEAT and holds_repeat(av[2]):
+                found.append(str(op))
+            for part in _children(op, av):
+                walk(part)
+
+    walk(tree)
+    return found
+
+
+def _children(op, av):
+    import re._constants as constants
+
+    if op in (constants.MAX_REPEAT, constants.MIN_REPEAT):
+        return [av[2]]
+    if op == constants.SUBPATTERN:
+        return [av[3]]
+    if op == constants.BRANCH:
+        return list(av[1])
+    if op in (constants.ASSERT, constants.ASSERT_NOT):
+        return [av[1]]
+    return []
+
+
+def test_personal_data_patterns_have_no_unbounded_nested_quantifiers():
+    """Every candidate pattern runs in linear time on Python's engine without help from a safe engine."""
+    import re._parser as parser
+
+    from checker.text import personal_data
+    from checker.text.engine import compile_checker
+
+    patterns = [value for value in vars(personal_data).values() if isinstance(value, type(personal_data._DIGIT))]
+    for check in compile_checker(POLICY).checks:
+        if check.rule.category == "privacy":
+            patterns += [p for p in getattr(check, "patterns", []) if hasattr(p, "pattern")]
+    assert len(patterns) > 8
+    for pattern in patterns:
+        assert _unbounded_repeats_holding_repeats(parser.parse(pattern.pattern, pattern.flags).data) == [], pattern.pattern
