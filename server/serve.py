@@ -97,7 +97,8 @@ def run(
 ) -> int:
     """Serve until interrupted; returns the exit status."""
     from server import create_app
-    from server.pairing import load_or_create_token
+    from server.pairing import config_dir, load_or_create_token
+    from server.personal_dictionary import FILE_NAME as PERSONAL_DICTIONARY
 
     import waitress
 
@@ -123,6 +124,7 @@ def run(
             "SOCIALCHECK_ALLOWED_HOSTS": allowed_hosts(host, allow_hosts),
             "SOCIALCHECK_PORT": actual_port,
             "SOCIALCHECK_EXTENSION_IDS": list(extension_ids),
+            "SOCIALCHECK_DICTIONARY": str(config_dir() / PERSONAL_DICTIONARY),
         }
     )
     settings = app.extensions["socialcheck"].settings

@@ -81,6 +81,8 @@ class HarperEngine:
         # barely grows). Each lint takes an idle Linter and gives it back.
         self._idle: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._building_in_background = False
+        self._organisation_words: list[str] = []  # the pack's words Harper did not know
+        self._extra_words: tuple[str, ...] = ()  # the personal dictionary's
 
     # --- life cycle ------------------------------------------------------------------
 
@@ -114,9 +116,11 @@ class HarperEngine:
                         settings[rule] = False
                     linter.set_lint_config(settings)
                     unknown = _unknown_words(linter, self.config.words)
-                    if unknown:
-                        linter.import_words(unknown)
+                    extra = _unknown_words(linter, self._extra_words)
+                    if unknown or extra:
+                        linter.import_words(unknown + extra)
                     linters.append(linter)
+                self._organisation_words = unknown
             except Exception as error:  # noqa: BLE001 - any failure means "unavailable", never a crash
                 self.status.set("unavailable", f"Harper could not start: {type(error).__name__}: {error}")
                 return
@@ -127,6 +131,23 @@ class HarperEngine:
             self._linter = linters[0]
             dialect_name = dialect.name.title()
             self.status.set("ready", f"{dialect_name} English, {len(unknown)} organisation words added")
+
+    def set_extra_words(self, words: tuple[str, ...]) -> None:
+        """Replace the words added beyond the pack's (a personal dictionary) in every linter."""
+        with self._build_lock:
+            self._extra_words = tuple(words)
+            if self._linter is None:
+                return  # the build imports them
+            linters = [self._idle.get() for _ in range(LINTERS)]  # waits for lints in progress
+            try:
+                for linter in linters:
+                    linter.clear_words()
+                    added = self._organisation_words + _unknown_words(linter, self._extra_words)
+                    if added:
+                        linter.import_words(added)
+            finally:
+                for linter in linters:
+                    self._idle.put(linter)
 
     def ensure_ready(self) -> bool:
         """Build on first use unless a background build is under way (then answer without Harper)."""
