@@ -26,6 +26,7 @@ SCREENSHOTS = (
 class LiveServer:
     url: str
     port: int
+    config: Path | None = None  # its config folder
 
     def post_json(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._request("POST", path, json.dumps(body).encode(), {"Content-Type": "application/json"})
