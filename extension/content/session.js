@@ -70,6 +70,7 @@ class TextareaAdapter {
       const narrow = piece.covering.filter((f) => !wide.has(f));
       const span = document.createElement("span");
       span.textContent = text.slice(piece.start, piece.end);
+      span.dataset.from = String(piece.start);
       if (narrow.length) {
         const shown = pickPointed(narrow);
         span.className = `mark ${mostSevere(narrow).severity}`;

@@ -49,6 +49,9 @@ class LiveServer:
     def get(self, path: str) -> dict[str, Any]:
         return self._request("GET", path, None, {})
 
+    def delete(self, path: str) -> dict[str, Any]:
+        return self._request("DELETE", path, None, {})
+
     def _request(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> dict[str, Any]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
