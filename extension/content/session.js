@@ -366,6 +366,13 @@ export class EditorSession {
     this.narrow = narrow;
     this.wide = wide;
     this.adapter.render(this.visible, this.text, new Set(wide));
+    // An open card follows a new answer: to the same finding in it, or it goes.
+    const card = this.ui.cardState;
+    if (card && card.owner === this && card.finding && !this.visible.includes(card.finding)) {
+      const same = this.visible.find((f) => f.rule === card.finding.rule && f.start === card.finding.start && f.end === card.finding.end);
+      if (same) this.showCardFor(same, card.pinned, null, { fromPanel: card.fromPanel });
+      else this.ui.hideCard();
+    }
     this.ui.renderMarkers(this.markers, wide, {
       onPoint: (finding, anchor, pinned) => this.showCardFor(finding, pinned, anchor),
     });

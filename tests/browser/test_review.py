@@ -454,13 +454,17 @@ def test_keystroke_to_underline_median_is_at_most_250_ms(browser: Browser, pages
     steady_checks = checks_answered(live_server) - before
     gaps = page.evaluate("() => window.__keyTimes.slice(1).map((t, i) => t - window.__keyTimes[i])")
     old_checks = 1 + sum(1 for gap in gaps if gap > 500)  # the old fixed half-second pause
+    pauses = sum(1 for gap in gaps if gap > 150)  # the shortest pause the scheduler takes as "stopped"
     page.close()
 
     median = statistics.median(latencies)
     print(
         f"\n{name}: keystroke to underline, median {median:.0f} ms (runs: {', '.join(f'{v:.0f}' for v in latencies)}); "
-        f"typing at 30 ms a key: {steady:.0f} ms, {steady_checks} check(s) for {len(sentence.split())} words (old pause: {old_checks})"
+        f"typing at 30 ms a key: {steady:.0f} ms, {steady_checks} check(s) for {len(sentence.split())} words "
+        f"(the old pause: {old_checks}; key gaps over 150 ms: {pauses}, longest {max(gaps):.0f} ms)"
     )
     assert median <= 250, latencies
-    assert checks == [1] * len(checks), "one check for each draft typed"
-    assert steady_checks <= old_checks
+    assert checks == [1] * len(checks), "one check for each draft typed, as with the old pause"
+    # Steady typing is never interrupted by a check: only a real pause (which a loaded machine
+    # sometimes puts between two keys) starts one before the end.
+    assert steady_checks <= 1 + pauses
