@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from checker.findings import CATEGORIES, IMAGE_CATEGORIES, SEVERITIES, TEXT_CATEGORIES
+from checker.grammar.dictionary import MAX_WORD_LENGTH, WORD_PATTERN
 from server.security import CACHE_HEADER, CLIENT_HEADER
 from checker import __version__
 
@@ -31,6 +32,13 @@ def _obj(properties: dict[str, Any], *, required: list[str] | None = None, extra
 _STRING = {"type": "string"}
 _COUNT = {"type": "integer", "minimum": 0}
 _STRINGS = {"type": "array", "items": _STRING}
+_WORD = {
+    **_STRING,
+    "minLength": 1,
+    "maxLength": MAX_WORD_LENGTH,
+    "pattern": WORD_PATTERN,
+    "description": "One word, as it is spelt: letters and digits, with inner ' or -, no spaces.",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +180,7 @@ def _schemas(choices: Choices) -> dict[str, Any]:
                 "team": {**_STRINGS, "description": "The organisation's words, from the policy pack (read only)."},
             }
         ),
-        "DictionaryWord": _obj(
-            {"word": {**_STRING, "minLength": 1, "maxLength": 100, "description": "One word: letters and digits, with inner ' or -."}},
-        ),
+        "DictionaryWord": _obj({"word": _WORD}, extra=True),  # other fields are ignored
         "TextCheck": _obj(
             {
                 "text": {**_STRING, "description": "The draft, as the user typed it."},
@@ -343,10 +349,14 @@ def openapi_document(choices: Choices) -> dict[str, Any]:
                     "operationId": "removeDictionaryWord",
                     "summary": "Remove a word from the personal dictionary (one that is not there changes nothing)",
                     "parameters": [
-                        {"name": "word", "in": "path", "required": True, "schema": _STRING},
+                        {"name": "word", "in": "path", "required": True, "schema": _WORD},
                         _CLIENT_PARAMETER,
                     ],
-                    "responses": {"200": _ok("Dictionary", "Both word lists, without the word"), **_error_responses(401, 403)},
+                    "responses": {
+                        "200": _ok("Dictionary", "Both word lists, without the word"),
+                        **_error_responses(400, 401, 403),
+                        "404": {"description": "No word in the path", "content": {"application/json": {"schema": _ref("Error")}}},
+                    },
                 }
             },
             "/v1/check/text": {

@@ -40,7 +40,7 @@ def test_a_word_added_is_not_flagged_on_the_next_check_and_a_removed_one_is_agai
     assert {"Hartley", "Priya", "immunotherapy", "analyze"} <= set(flagged(client))
     flagged(client)  # now answered from the response cache
 
-    answer = client.post("/v1/dictionary", json={"word": " Hartley "}, headers=CLIENT).get_json()
+    answer = client.post("/v1/dictionary", json={"word": "Hartley"}, headers=CLIENT).get_json()
     assert answer["personal"] == ["Hartley"]
     assert "Leicester" in answer["team"]
     client.post("/v1/dictionary", json={"word": "analyze"}, headers=CLIENT)
@@ -62,13 +62,19 @@ def test_the_words_are_kept_in_the_file_across_a_restart(app_with, tmp_path: Pat
     assert "Priya" not in flagged(again)
 
 
-@pytest.mark.parametrize("body", [{"word": "two words"}, {"word": ""}, {"word": 7}, {}, {"word": "x" * 101}])
+@pytest.mark.parametrize("body", [{"word": "two words"}, {"word": ""}, {"word": " Hartley"}, {"word": 7}, {}, {"word": "x" * 101}])
 def test_what_is_not_one_word_is_refused_clearly(app_with, body) -> None:
     client = app_with(None)
     response = client.post("/v1/dictionary", json=body, headers=CLIENT)
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] in ("invalid_word", "missing_word")
     assert client.get("/v1/dictionary").get_json()["personal"] == []
+
+
+def test_removing_what_is_not_a_word_is_refused(app_with) -> None:
+    client = app_with(None)
+    assert client.delete("/v1/dictionary/two words", headers=CLIENT).status_code == 400
+    assert client.delete("/v1/dictionary/Nobody", headers=CLIENT).get_json()["personal"] == []
 
 
 def test_changes_need_the_client_header(app_with) -> None:

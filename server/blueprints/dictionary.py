@@ -7,15 +7,30 @@ and the response cache answers nothing checked before the change.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from typing import Any
 
-from checker.grammar.dictionary import organisation_words
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.routing import BaseConverter
+
+from checker.grammar.dictionary import organisation_words, valid_word
 from server.engines import Engines
 from server.errors import ApiError
 from server.security import CLIENT_HEADER, body_limit, require_json
 
 bp = Blueprint("dictionary", __name__)
 BODY_LIMIT = 4096
+
+
+class AnythingConverter(BaseConverter):
+    """The rest of the path, whatever it holds (werkzeug's own `path` stops at a newline)."""
+
+    regex = r"(?s:.+)"
+    part_isolating = False
+
+
+@bp.record_once
+def _register_converter(state: Any) -> None:
+    state.app.url_map.converters["anything"] = AnythingConverter
 
 
 def _engines() -> Engines:
@@ -51,11 +66,16 @@ def add_word() -> Response:
     return _answer(engines, words)
 
 
-@bp.delete("/dictionary/<path:word>")
+@bp.delete("/dictionary/<anything:word>")
 def remove_word(word: str) -> Response:
     # A DELETE is never sent by a web page without a CORS preflight, which only the
     # extension passes; the client header is asked for all the same, as on every POST.
     if CLIENT_HEADER not in request.headers:
         raise ApiError(403, "client_header_missing", f"Every change must carry the {CLIENT_HEADER} header (any value).")
+    try:
+        valid_word(word)
+    except ValueError as error:
+        raise ApiError(400, "invalid_word", f"That is not a dictionary word: {error}.") from None
     engines = _engines()
     return _answer(engines, engines.dictionary.remove(word))
+
