@@ -109,15 +109,13 @@ export class FindingsPanel {
     const findings = this.list();
     const counts = { error: 0, warning: 0, info: 0 };
     for (const finding of findings) counts[finding.severity] = (counts[finding.severity] || 0) + 1;
-    if (session.status.kind === "error") {
-      this.summary.textContent = session.status.message;
-    } else if (session.status.kind === "checking" && !session.lastResult) {
-      this.summary.textContent = "Checking…";
-    } else if (!findings.length) {
-      this.summary.textContent = "Nothing to fix: this draft follows the social media handbook.";
-    } else {
-      this.summary.textContent = `${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.info, "tip")}`;
-    }
+    let summary;
+    if (session.status.kind === "error") summary = session.status.message;
+    else if (session.status.kind === "checking" && !session.lastResult) summary = "Checking…";
+    else if (!findings.length) summary = "Nothing to fix: this draft follows the social media handbook.";
+    else summary = `${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.info, "tip")}`;
+    // A live region: screen readers hear it when it changes, so it is not set again unchanged.
+    if (this.summary.textContent !== summary) this.summary.textContent = summary;
     const safe = safeFixes(findings).length;
     this.safeButton.textContent = `Apply all safe fixes (${safe})`;
     this.safeButton.disabled = safe === 0 || this.busy;

@@ -2,7 +2,7 @@
 // pause, draws underlines, and applies suggestions the way a person typing would.
 
 import { describeGrammar, grammarIsOn } from "../lib/api.js";
-import { mostSevere, pickPointed, pieces, reviewOrder, safeFixes, splitByWidth } from "../lib/review.js";
+import { isOverflow, mostSevere, pickPointed, pieces, reviewOrder, safeFixes, splitByWidth } from "../lib/review.js";
 import { CheckScheduler } from "../lib/scheduler.js";
 import { countBySeverity, findingKey, rebaseFindings, replaceSpan, visibleFindings } from "../lib/spans.js";
 import { buildTextModel, spanToBoundaries } from "../lib/textmodel.js";
@@ -78,7 +78,7 @@ class TextareaAdapter {
         span.dataset.start = String(shown.start);
         span.dataset.end = String(shown.end);
       } else {
-        span.className = "piece";
+        span.className = piece.covering.some(isOverflow) ? "piece overflow" : "piece";
       }
       children.push(span);
       this.pieces.push({ span, start: piece.start, end: piece.end });
@@ -194,13 +194,14 @@ class ContentEditableAdapter {
 
   /** Every finding gets a range (to measure); only the narrow ones are highlighted. */
   render(findings, text, wide = new Set()) {
-    const bySeverity = { error: [], warning: [], info: [] };
+    const bySeverity = { error: [], warning: [], info: [], overflow: [] };
     this.ranges = new Map();
     for (const finding of findings) {
       const range = this.rangeFor(finding);
       if (!range) continue;
       this.ranges.set(finding, range);
       if (!wide.has(finding) && finding.severity in bySeverity) bySeverity[finding.severity].push(range);
+      else if (isOverflow(finding)) bySeverity.overflow.push(range);
     }
     setOwnerRanges(this.owner, bySeverity);
   }
@@ -444,7 +445,13 @@ export class EditorSession {
 
   showCardFor(finding, pinned, anchor, { fromPanel = false } = {}) {
     const rect = anchor || this.anchorFor(finding);
+    // Findings about exactly the same words (jargon and spelling on one word): one card, and a
+    // way to each of the others.
+    const alsoHere = this.visible
+      .filter((f) => f !== finding && f.start === finding.start && f.end === finding.end)
+      .map((f) => ({ finding: f, onShow: () => this.showCardFor(f, true, rect, { fromPanel }) }));
     this.ui.showCard({
+      alsoHere,
       finding,
       anchor: rect,
       pinned,

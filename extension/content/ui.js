@@ -183,7 +183,7 @@ export class UiRoot {
    * Show the card for a finding (or a plain notice), next to `anchor` (a DOMRect).
    * actions: {onSuggestion(text), onIgnore()}
    */
-  showCard({ finding, notice, anchor, pinned, owner, fromPanel = false, word = "", actions = {} }) {
+  showCard({ finding, notice, anchor, pinned, owner, fromPanel = false, word = "", alsoHere = [], actions = {} }) {
     this.hideCard();
     const card = el("div", `card ${finding ? finding.severity : "notice"}`);
     card.setAttribute("role", "dialog");
@@ -238,6 +238,18 @@ export class UiRoot {
           list.append(button);
         }
         card.append(list);
+      }
+      if (alsoHere.length) {
+        const also = el("p", "also-here");
+        also.append(el("strong", "", "Also about these words: "));
+        for (const other of alsoHere) {
+          const button = keepFocus(el("button", "also", CATEGORY_LABELS[other.finding.category] || other.finding.category));
+          button.type = "button";
+          button.dataset.rule = other.finding.rule;
+          button.addEventListener("click", other.onShow);
+          also.append(button, " ");
+        }
+        card.append(also);
       }
       const footer = el("div", "card-foot");
       if (finding.category === "spelling" && word.trim()) {

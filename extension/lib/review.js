@@ -28,6 +28,11 @@ export const CATEGORY_LABELS = Object.freeze({
 // spelling, "chair" for "chairman"): safe to apply without reading each one.
 const SAFE_FIX_CATEGORIES = new Set(["brand", "inclusive"]);
 
+/** A wide finding whose words are the point: the part past the network's limit is tinted. */
+export function isOverflow(finding) {
+  return finding.category === "platform" && isWide(finding);
+}
+
 export function isWide(finding) {
   return finding.end - finding.start > WIDE_SPAN;
 }

@@ -142,6 +142,12 @@ def test_every_word_finding_opens_when_a_sentence_finding_covers_it(browser: Bro
             arg=sorted(same_words),
             timeout=WAIT_MS,
         )
+        # Several findings about the very same words: the card leads to each of the others.
+        shown = page.locator(CARD).get_attribute("data-rule")
+        for other in sorted(same_words - {shown}):
+            page.locator(f'{CARD} .also[data-rule="{other}"]').click()
+            page.wait_for_selector(f'{CARD}[data-rule="{other}"]', timeout=WAIT_MS)
+            page.keyboard.press("Escape")
         page.mouse.move(2, 2)
 
     # The sentence-wide findings have a marker in the margin that opens their card.
@@ -357,12 +363,22 @@ def test_a_scheduler_page_can_be_set_to_x_and_counts_280(browser: Browser, pages
         assert page.locator(f"{BADGE} .platform").text_content() == "X"
         assert page.locator(f"{BADGE} .length").text_content() == f"{expected['length']}/280"
 
+        # Over the limit: the part that will not fit is tinted (the words in it keep their own
+        # underlines) and its finding has a margin marker.
+        page.keyboard.type(" " + "Join us to explore labs, meet students and staff, and find out about our courses. " * 5)
+        page.wait_for_selector(f"{BADGE} .length.over", timeout=WAIT_MS)
+        page.wait_for_selector(f'{UI} .marker[data-rule="platform.length"]', timeout=WAIT_MS)
+        assert page.locator(f"{UI} .mirror .piece.overflow").count() >= 1
+
         # Remembered for the site: another page on it, after a reload, counts for X too.
         page.goto(f"{pages}/contenteditable.html")
         page.click("#draft")
         page.keyboard.type(draft)
         page.wait_for_selector(f'{BADGE} .length[data-limit="280"]', timeout=WAIT_MS)
         assert page.locator(f"{UI} .platform-picker").input_value() == "x"
+        page.keyboard.type(" " + "Join us to explore labs, meet students and staff, and find out about our courses. " * 5)
+        page.wait_for_selector(f'{UI} .marker[data-rule="platform.length"]', timeout=WAIT_MS)
+        assert page.evaluate("() => CSS.highlights.has('socialcheck-overflow')")
         page.close()
     finally:
         browser.storage_set({"sitePlatforms": {}})
