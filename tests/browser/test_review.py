@@ -128,6 +128,18 @@ def test_every_word_finding_opens_when_a_sentence_finding_covers_it(browser: Bro
     page.wait_for_function(f"() => ({DRAWN})().includes('leverage') && ({DRAWN})().includes('bloody')", timeout=WAIT_MS)
     # No underline covers the sentence: it would swallow the words inside it.
     assert all(len(text) <= 40 for text in page.evaluate(DRAWN))
+    # Every narrow finding is drawn, overlapping or not.
+    if name == "textarea.html":
+        underlined = set(
+            shadow(
+                page,
+                "return [...ui.querySelectorAll('.mirror .mark')].flatMap(m =>"
+                " Array.from(m.textContent, (_, i) => Number(m.dataset.from) + i));",
+            )
+        )
+        assert all(set(range(f["start"], f["end"])) <= underlined for f in narrow)
+    else:
+        assert sorted(page.evaluate(DRAWN)) == sorted(utf16_slice(JARGON, f["start"], f["end"]) for f in narrow)
 
     for finding in narrow:
         # A character of this finding that no narrower finding covers: pointing there means it.
@@ -163,7 +175,7 @@ def test_every_word_finding_opens_when_a_sentence_finding_covers_it(browser: Bro
 # --- 2. the findings panel --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["textarea.html", "contenteditable.html", "prosemirror.html"])
+@pytest.mark.parametrize("name", ["textarea.html", "contenteditable.html", "prosemirror.html", "draftjs.html"])
 def test_the_panel_lists_every_finding_and_applies_the_safe_fixes(browser: Browser, pages: str, live_server: LiveServer, name: str) -> None:
     report = server_report(live_server, HOUSE)
     page = type_draft(browser, pages, name, HOUSE)
@@ -199,6 +211,8 @@ def test_the_panel_lists_every_finding_and_applies_the_safe_fixes(browser: Brows
     page.wait_for_function(f"t => ({DRAFT_TEXT})() === t", arg=HOUSE_FIXED, timeout=WAIT_MS)
     if name == "prosemirror.html":
         assert page.evaluate("() => window.editorText()") == HOUSE_FIXED  # the editor's own model kept up
+    if name == "draftjs.html":
+        assert page.evaluate("() => window.draftText()") == HOUSE_FIXED
     fixed = server_report(live_server, HOUSE_FIXED)
     page.wait_for_function(
         "n => document.querySelector('#socialcheck-ui').shadowRoot.querySelectorAll('.panel .item').length === n"
@@ -323,6 +337,10 @@ def test_a_dictionary_word_stops_being_flagged_and_survives_a_reload(browser: Br
         options.goto(f"chrome-extension://{browser.extension_id}/options/options.html")
         entry = options.locator('#personal-words li.word[data-word="Hartley"]')
         entry.wait_for(timeout=WAIT_MS)
+        popup = browser.popup()
+        popup.locator("#dictionary-section:not([hidden])").wait_for(timeout=WAIT_MS)
+        assert popup.locator("#dictionary-count").text_content() == "1 word added from spelling cards."
+        popup.close()
         if name == "textarea.html":
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             options.locator("#dictionary").screenshot(path=str(SCREENSHOTS / "options-dictionary.png"))
