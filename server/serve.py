@@ -144,6 +144,8 @@ def run(
     print(f"socialcheck server listening on {url(bound_host, actual_port)} (policy: {engines.policy.name})", file=out)
     print(f"pairing token: {token} ({where}; {why})", file=out)
     print(f"grammar: {_describe(engines.states())}", file=out)
+    words = len(engines.dictionary.words())
+    print(f"personal dictionary: {words} word{'' if words == 1 else 's'} in {engines.dictionary.path}", file=out)
     print("Press Ctrl+C to stop.", file=out, flush=True)
 
     stop = threading.Event()
