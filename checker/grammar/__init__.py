@@ -22,7 +22,6 @@ from typing import Any
 from checker.findings import SEVERITIES, Finding, Severity
 from checker.grammar.cache import LruCache, paragraphs
 from checker.grammar.config import GrammarConfig, read_config
-from checker.grammar.dictionary import extra_words, words_of
 from checker.grammar.harper_engine import EngineMatch, HarperEngine
 from checker.grammar.languagetool_engine import LanguageToolEngine, is_configured
 from checker.grammar.social import hashtag_words, inside_any, looks_like_proper_name, social_tokens
@@ -111,6 +110,8 @@ class Engines:
     def sync_extra_words(self) -> None:
         """Take in words added to (or removed from) the personal dictionary since the last check:
         Harper learns them, and no paragraph linted before the change is answered from cache."""
+        from checker.grammar.dictionary import extra_words, words_of
+
         version, extra = extra_words.snapshot()
         if version == self._words_version:
             return
