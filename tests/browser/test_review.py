@@ -244,8 +244,9 @@ def press_until(page: Any, rule: str) -> None:
 
 @pytest.mark.parametrize("name", ["textarea.html", "contenteditable.html", "draftjs.html"])
 def test_keyboard_only_review_from_start_to_end(browser: Browser, pages: str, live_server: LiveServer, name: str) -> None:
-    draft = "What a bloody good day for the chairman of Leicester Uni."
+    draft = "What a bloody good day for the chairman of Leicester Uni, said Ngozi."
     report = server_report(live_server, draft)
+    assert "spelling" in {f["category"] for f in report["findings"] if utf16_slice(draft, f["start"], f["end"]) == "Ngozi"}
     page = browser.context.new_page()
     page.goto(f"{pages}/{name}")
     page.keyboard.press("Tab")  # into the editor, the page's only field
@@ -281,6 +282,19 @@ def test_keyboard_only_review_from_start_to_end(browser: Browser, pages: str, li
         "() => !document.querySelector('#socialcheck-ui').shadowRoot.querySelector('.panel .item[data-rule=\"offensive.mild\"]')",
         timeout=WAIT_MS,
     )
+    # A adds a spelling to the dictionary (the server's, so it is taken out again after).
+    spelling = next(f["rule"] for f in report["findings"] if f["category"] == "spelling")
+    try:
+        press_until(page, spelling)
+        page.keyboard.press("a")
+        page.wait_for_function(
+            "rule => !document.querySelector('#socialcheck-ui').shadowRoot.querySelector(`.panel .item[data-rule=\"${rule}\"]`)",
+            arg=spelling,
+            timeout=WAIT_MS,
+        )
+        assert "Ngozi" in live_server.get("/v1/dictionary")["personal"]
+    finally:
+        live_server.delete("/v1/dictionary/Ngozi")
     # Escape goes back to the editor, where typing goes on.
     page.keyboard.press("Escape")
     page.wait_for_selector(PANEL, state="detached", timeout=WAIT_MS)
