@@ -6,8 +6,11 @@
 import {
   ServerError,
   describePack,
+  dictionaryRequest,
+  findingGuidance,
   healthRequest,
   imageCheckRequest,
+  policyRequest,
   send,
   textCheckRequest,
 } from "./lib/api.js";
@@ -31,9 +34,26 @@ function failure(error) {
   return { ok: false, error: { code: "internal", message: `Something went wrong in the extension: ${error}` } };
 }
 
+// The policy document of each server, for the cards' advice and handbook links: asked for once
+// per worker life (it changes only when the server restarts with another pack).
+const policyDocuments = new Map();
+
+function guidanceFor(settings) {
+  let pending = policyDocuments.get(settings.serverUrl);
+  if (!pending) {
+    pending = send(policyRequest(settings), settings.serverUrl, { timeoutMs: 5000 }).then(findingGuidance, (error) => {
+      policyDocuments.delete(settings.serverUrl); // asked again next time
+      throw error;
+    });
+    policyDocuments.set(settings.serverUrl, pending);
+  }
+  return pending;
+}
+
 async function checkText({ text, platform }) {
   if (typeof text !== "string") throw new ServerError("bad-request", "There is no text to check.");
   const settings = await loadSettings();
+  const guidance = guidanceFor(settings).catch(() => null); // asked at the same time as the check
   const ask = (platformId) =>
     send(
       textCheckRequest({ serverUrl: settings.serverUrl, token: settings.token, text, platform: platformId, profile: settings.profile }),
@@ -51,8 +71,42 @@ async function checkText({ text, platform }) {
       throw error;
     }
   }
+  const guide = await guidance;
+  if (guide && Array.isArray(result.findings)) result.findings = result.findings.map(guide);
   return result;
 }
+
+async function dictionary({ action, word }) {
+  const settings = await loadSettings();
+  if ((action === "add" || action === "remove") && (typeof word !== "string" || !word.trim())) {
+    throw new ServerError("bad-request", "There is no word to add or remove.");
+  }
+  const answer = await send(dictionaryRequest(settings, action, typeof word === "string" ? word.trim() : ""), settings.serverUrl);
+  // Every checked box in every tab rechecks: a cached answer must not survive the change.
+  if (action === "add" || action === "remove") await chrome.storage.local.set({ dictionaryChangedAt: Date.now() });
+  return answer;
+}
+
+async function panelShortcut() {
+  const command = (await chrome.commands.getAll()).find((c) => c.name === "open-panel");
+  return { shortcut: command ? command.shortcut : "" };
+}
+
+/** The panel's shortcut was pressed: the tab's content script opens the panel. */
+async function openPanelInTab(tabId) {
+  if (typeof tabId !== "number") return false;
+  try {
+    const answer = await chrome.tabs.sendMessage(tabId, { type: "open-panel" });
+    return Boolean(answer && answer.opened);
+  } catch {
+    return false; // no content script on this page
+  }
+}
+globalThis.openPanelInTab = openPanelInTab; // for the browser tests, which cannot press browser shortcuts
+
+chrome.commands.onCommand.addListener((command, tab) => {
+  if (command === "open-panel" && tab) openPanelInTab(tab.id);
+});
 
 function dataUrlToBlob(dataUrl) {
   const match = /^data:([^;,]*)(;base64)?,(.*)$/s.exec(String(dataUrl || ""));
@@ -98,6 +152,10 @@ const HANDLERS = {
   "check-image": checkImage,
   health,
   "sync-sites": async () => ({ registered: await syncCustomSites() }),
+  "dictionary-list": () => dictionary({ action: "list" }),
+  "dictionary-add": ({ word }) => dictionary({ action: "add", word }),
+  "dictionary-remove": ({ word }) => dictionary({ action: "remove", word }),
+  "panel-shortcut": panelShortcut,
 };
 
 chrome.runtime.onMessage.addListener((message, _sender, sendResponse) => {
@@ -105,7 +163,7 @@ chrome.runtime.onMessage.addListener((message, _sender, sendResponse) => {
   if (!handler) return false;
   handler(message)
     .then(async (result) => {
-      if (message.type !== "health") {
+      if (message.type !== "health" && message.type !== "panel-shortcut") {
         const state = (await chrome.storage.session.get("serverState")).serverState;
         if (!state || !state.reachable) await rememberServerState({ reachable: true, engines: result.engines ?? null });
       }

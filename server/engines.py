@@ -17,6 +17,7 @@ from types import ModuleType
 from checker.policy import Policy
 from server.cache import ResponseCache
 from server.policy_source import PolicySource
+from server.personal_dictionary import PersonalDictionary
 from server.settings import ServerSettings
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class Engines:
     settings: ServerSettings
     policy: Policy
     cache: ResponseCache
+    dictionary: PersonalDictionary
     source: PolicySource | None = None
     grammar: ModuleType | None = None
     grammar_problem: str = ""
@@ -77,7 +79,13 @@ class Engines:
         from checker.image.identity import visual_identity
 
         visual_identity(policy)
-        engines = cls(settings=settings, policy=policy, cache=ResponseCache(settings.cache_size), source=source)
+        engines = cls(
+            settings=settings,
+            policy=policy,
+            cache=ResponseCache(settings.cache_size),
+            dictionary=PersonalDictionary(settings.dictionary),
+            source=source,
+        )
         _warm_up(policy)
         if settings.policy_follow:
             source.start(engines.replace_policy)
@@ -131,5 +139,9 @@ class Engines:
         return "starting" if any(s["state"] == "starting" for s in states.values()) else "ok"
 
     def readiness(self, states: dict[str, dict[str, str]]) -> tuple[str, ...]:
-        """Which engines are ready: part of the cache key, so answers improve once grammar is up."""
-        return tuple(name for name, state in states.items() if state["state"] == "ready")
+        """Which engines are ready, and the dictionary's version: part of the cache key, so answers
+        improve once grammar is up and no answer outlives a word added to the dictionary."""
+        from checker.grammar.dictionary import extra_words
+
+        ready = tuple(name for name, state in states.items() if state["state"] == "ready")
+        return (*ready, f"dictionary {extra_words.version}")

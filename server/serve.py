@@ -98,7 +98,8 @@ def run(
 ) -> int:
     """Serve until interrupted; returns the exit status."""
     from server import create_app
-    from server.pairing import load_or_create_token
+    from server.pairing import config_dir, load_or_create_token
+    from server.personal_dictionary import FILE_NAME as PERSONAL_DICTIONARY
 
     import waitress
 
@@ -126,6 +127,7 @@ def run(
             "SOCIALCHECK_ALLOWED_HOSTS": allowed_hosts(host, allow_hosts),
             "SOCIALCHECK_PORT": actual_port,
             "SOCIALCHECK_EXTENSION_IDS": list(extension_ids),
+            "SOCIALCHECK_DICTIONARY": str(config_dir() / PERSONAL_DICTIONARY),
         }
     )
     settings = app.extensions["socialcheck"].settings
@@ -146,6 +148,8 @@ def run(
     print(f"pairing token: {token} ({where}; {why})", file=out)
     print(f"grammar: {_describe(engines.states())}", file=out)
     print(f"policy pack: {_describe_pack(engines)}", file=out)
+    words = len(engines.dictionary.words())
+    print(f"personal dictionary: {words} word{'' if words == 1 else 's'} in {engines.dictionary.path}", file=out)
     print("Press Ctrl+C to stop.", file=out, flush=True)
 
     stop = threading.Event()

@@ -54,6 +54,8 @@ DEFAULTS: dict[str, Any] = {
     "SOCIALCHECK_IMAGE_BODY_LIMIT": 16 * 1024 * 1024,
     # Largest image, in pixels, read from its header before it is decoded; None: the library's own limit.
     "SOCIALCHECK_MAX_IMAGE_PIXELS": None,
+    # The personal dictionary's file (`socialcheck serve`: dictionary.txt in the config folder); None: kept in memory.
+    "SOCIALCHECK_DICTIONARY": None,
 }
 
 
@@ -74,6 +76,7 @@ class ServerSettings:
     text_body_limit: int
     image_body_limit: int
     max_image_pixels: int
+    dictionary: Path | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ServerSettings:
@@ -109,6 +112,7 @@ class ServerSettings:
             text_body_limit=_positive_int(value, "SOCIALCHECK_TEXT_BODY_LIMIT"),
             image_body_limit=_positive_int(value, "SOCIALCHECK_IMAGE_BODY_LIMIT"),
             max_image_pixels=_optional_int(value, "SOCIALCHECK_MAX_IMAGE_PIXELS") or _library_pixel_limit(),
+            dictionary=Path(value["SOCIALCHECK_DICTIONARY"]) if value["SOCIALCHECK_DICTIONARY"] is not None else None,
         )
 
     def origin_allowed(self, origin: str) -> bool:

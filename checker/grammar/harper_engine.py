@@ -81,6 +81,11 @@ class HarperEngine:
         # barely grows). Each lint takes an idle Linter and gives it back.
         self._idle: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._building_in_background = False
+        self._organisation_words: list[str] = []  # the pack's words Harper did not know
+        self._extra_words: tuple[str, ...] = ()  # the personal dictionary's
+        # Whether Harper's own dictionary lacks a word: asked once a word (a probe costs a
+        # spelling suggestion, some milliseconds), not again on every dictionary change.
+        self._lacks: dict[str, bool] = {}
 
     # --- life cycle ------------------------------------------------------------------
 
@@ -113,10 +118,12 @@ class HarperEngine:
                     for rule in self.config.harper_disabled():
                         settings[rule] = False
                     linter.set_lint_config(settings)
-                    unknown = _unknown_words(linter, self.config.words)
-                    if unknown:
-                        linter.import_words(unknown)
+                    unknown = self._lacked(linter, self.config.words)
+                    extra = self._lacked(linter, self._extra_words)
+                    if unknown or extra:
+                        linter.import_words(unknown + extra)
                     linters.append(linter)
+                self._organisation_words = unknown
             except Exception as error:  # noqa: BLE001 - any failure means "unavailable", never a crash
                 self.status.set("unavailable", f"Harper could not start: {type(error).__name__}: {error}")
                 return
@@ -127,6 +134,34 @@ class HarperEngine:
             self._linter = linters[0]
             dialect_name = dialect.name.title()
             self.status.set("ready", f"{dialect_name} English, {len(unknown)} organisation words added")
+
+    def set_extra_words(self, words: tuple[str, ...]) -> None:
+        """Replace the words added beyond the pack's (a personal dictionary) in every linter."""
+        with self._build_lock:
+            self._extra_words = tuple(words)
+            if self._linter is None:
+                return  # the build imports them
+            linters = [self._idle.get() for _ in range(LINTERS)]  # waits for lints in progress
+            try:
+                linters[0].clear_words()  # a probe needs Harper's own dictionary alone
+                added = self._organisation_words + self._lacked(linters[0], self._extra_words)
+                for linter in linters:
+                    linter.clear_words()
+                    if added:
+                        linter.import_words(added)
+            finally:
+                for linter in linters:
+                    self._idle.put(linter)
+
+    def _lacked(self, linter: object, words: tuple[str, ...]) -> list[str]:
+        """The words Harper's own dictionary lacks (`linter` has no imported words), probing only new ones."""
+        new = tuple(w for w in dict.fromkeys(words) if w not in self._lacks)
+        if new:
+            flagged = set(_unknown_words(linter, new))
+            if len(self._lacks) > 50_000:
+                self._lacks.clear()
+            self._lacks.update((w, w in flagged) for w in new)
+        return [w for w in words if self._lacks.get(w, True)]
 
     def ensure_ready(self) -> bool:
         """Build on first use unless a background build is under way (then answer without Harper)."""

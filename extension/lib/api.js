@@ -61,6 +61,38 @@ export function policyRequest({ serverUrl, token }) {
   return { url: `${serverUrl}/v1/policy`, init: { method: "GET", headers: headers(token) } };
 }
 
+/** The personal dictionary: list, add and remove (see the server's /v1/dictionary). */
+export function dictionaryRequest({ serverUrl, token }, action = "list", word = "") {
+  if (action === "add") {
+    return {
+      url: `${serverUrl}/v1/dictionary`,
+      init: { method: "POST", headers: headers(token, { "Content-Type": "application/json" }), body: JSON.stringify({ word }) },
+    };
+  }
+  if (action === "remove") {
+    return { url: `${serverUrl}/v1/dictionary/${encodeURIComponent(word)}`, init: { method: "DELETE", headers: headers(token) } };
+  }
+  return { url: `${serverUrl}/v1/dictionary`, init: { method: "GET", headers: headers(token) } };
+}
+
+/**
+ * What a card needs beyond the finding, from the policy document: what to do (the rule's
+ * advice) and where the handbook point is (its URL).
+ */
+export function findingGuidance(policyDocument) {
+  const guidelines = Array.isArray(policyDocument && policyDocument.guidelines) ? policyDocument.guidelines : [];
+  const rules = Array.isArray(policyDocument && policyDocument.rules) ? policyDocument.rules : [];
+  const byId = new Map(guidelines.map((g) => [g.id, g]));
+  const byTitle = new Map(guidelines.map((g) => [g.title, g]));
+  const advice = new Map(rules.map((r) => [r.id, { advice: r.advice || "", guideline: byId.get(r.guideline) }]));
+  return (finding) => {
+    const rule = advice.get(finding.rule);
+    const guideline = (rule && rule.guideline) || byTitle.get(finding.guideline);
+    const url = guideline && typeof guideline.url === "string" && /^https?:\/\//i.test(guideline.url) ? guideline.url : "";
+    return { ...finding, advice: rule ? rule.advice : "", guidelineUrl: url };
+  };
+}
+
 /** Turn an HTTP error status and the server's JSON error (if any) into a ServerError. */
 export function errorFromResponse(status, body, serverUrl) {
   const detail = body && typeof body === "object" && body.error && typeof body.error === "object" ? body.error : null;

@@ -71,6 +71,8 @@ def policy_document(policy: Policy) -> dict[str, Any]:
         "guidelines": [
             {"id": g.id, "title": g.title, "text": g.text, "url": g.url} for g in policy.guidelines.values()
         ],
+        # What to do about each rule's finding, for cards whose finding has no suggestion.
+        "rules": [{"id": r.id, "guideline": r.guideline, "advice": policy.advice(r.id)} for r in policy.rules.values()],
     }
 
 

@@ -47,8 +47,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[LiveServer]:
-    """`socialcheck serve`'s own code path (server.serve.run) in a subprocess, on a free port."""
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`socialcheck serve`'s own code path (server.serve.run) in a subprocess, on a free port,
+    with a config folder of its own (where it keeps the personal dictionary)."""
+    config = tmp_path_factory.mktemp("socialcheck-config")
     code = (
         "import sys\n"
         "from server.serve import run\n"
@@ -60,6 +62,7 @@ def live_server() -> Iterator[LiveServer]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, "SOCIALCHECK_CONFIG_DIR": str(config)},
     )
     lines: list[str] = []
     port = None
@@ -74,7 +77,7 @@ def live_server() -> Iterator[LiveServer]:
         pytest.fail("the socialcheck server did not start:\n" + "".join(lines))
     # Keep reading its output so it never blocks on a full pipe.
     threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()  # type: ignore[union-attr]
-    server = LiveServer(url=f"http://127.0.0.1:{port}", port=port)
+    server = LiveServer(url=f"http://127.0.0.1:{port}", port=port, config=config)
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         engines = server.get("/v1/health")["engines"]
