@@ -119,8 +119,11 @@ def cmd_policy_validate(args: argparse.Namespace) -> int:
                     print(f"{rule.file}: rule {rule.id!r}: this example should {should}: {example.text!r}")
     from checker.grammar import decision_example_holds, read_config
 
-    decisions = read_config(policy).decisions
-    for decision in decisions.all:
+    config = read_config(policy)
+    decisions = config.decisions
+    if config.engines == "off" and decisions.all:
+        print(f"{decisions.file}: examples not run: grammar checking is off (SOCIALCHECK_GRAMMAR or [grammar] engines)")
+    for decision in decisions.all if config.engines != "off" else ():
         for flagged, texts in ((True, decision.flag_examples), (False, decision.pass_examples)):
             for text in texts:
                 checked += 1
