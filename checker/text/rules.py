@@ -356,10 +356,11 @@ class Length(Check):
             yield self.finding(cut, len(doc.text), length=length, limit=platform.limit, over=length - platform.limit, platform=platform.name)
             return
         if platform.byte_limit is not None:
-            size = len(doc.text.encode("utf-8"))
+            encoded = doc.text.encode("utf-8", "surrogatepass")  # a lone surrogate is 3 bytes, not a crash
+            size = len(encoded)
             if size > platform.byte_limit:
-                # Within the character limit but over the byte limit (Bluesky: scripts of 3 or 4 bytes a letter).
-                cut = len(doc.text.encode("utf-8")[: platform.byte_limit].decode("utf-8", "ignore"))
+                # Within the character limit but over the byte limit (Bluesky: emoji of many code points).
+                cut = len(encoded[: platform.byte_limit].decode("utf-8", "ignore"))
                 message = self.options.get("over_bytes_message")
                 yield self.finding(cut, len(doc.text), message=message, length=size, limit=platform.byte_limit,
                                    over=size - platform.byte_limit, platform=platform.name)
