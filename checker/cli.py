@@ -3,7 +3,10 @@
     socialcheck text FILE|-  [--platform x] [--profile corporate] [--json] [--no-grammar]
     socialcheck image FILE|FOLDER...  [--platform x] [--profile corporate] [--json]
     socialcheck policy validate PATH
-    socialcheck serve [--host 127.0.0.1] [--port 8765] [--policy DIR] [--token T] [--require-token]
+    socialcheck serve [--host 127.0.0.1] [--port 8765] [--policy DIR|URL] [--token T] [--require-token]
+    socialcheck autostart on|off|status  [--port 8765] [--policy DIR|URL]
+    socialcheck extension path
+    socialcheck extension build --output FILE.zip [--for-store]
 
 Exit status: 0 when nothing at error or warning level was found, 1 when something
 was, 2 for a usage error or input that could not be checked. So it works in
@@ -116,8 +119,11 @@ def cmd_policy_validate(args: argparse.Namespace) -> int:
                     print(f"{rule.file}: rule {rule.id!r}: this example should {should}: {example.text!r}")
     from checker.grammar import decision_example_holds, read_config
 
-    decisions = read_config(policy).decisions
-    for decision in decisions.all:
+    config = read_config(policy)
+    decisions = config.decisions
+    if config.engines == "off" and decisions.all:
+        print(f"{decisions.file}: examples not run: grammar checking is off (SOCIALCHECK_GRAMMAR or [grammar] engines)")
+    for decision in decisions.all if config.engines != "off" else ():
         for flagged, texts in ((True, decision.flag_examples), (False, decision.pass_examples)):
             for text in texts:
                 checked += 1
@@ -138,6 +144,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             policy=args.policy,
+            policy_check_minutes=args.policy_check_minutes,
             token=args.token,
             require_token=args.require_token,
             extension_ids=args.extension_id,
@@ -149,6 +156,63 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ValueError as error:  # a setting the server refuses, such as a short token
         print(f"socialcheck serve: {error}", file=sys.stderr)
     return EXIT_ERROR
+
+
+def cmd_autostart(args: argparse.Namespace) -> int:
+    from server.autostart import Autostart
+
+    autostart = Autostart()
+    if args.action == "on":
+        serve_args = ["--port", str(args.port)]
+        if args.policy:
+            # Absolute, since a login entry starts in another folder.
+            serve_args += ["--policy", args.policy if "://" in args.policy else os.path.abspath(args.policy)]
+        said = autostart.on(serve_args)
+    elif args.action == "off":
+        said = autostart.off()
+    else:
+        on, said = autostart.status()
+        port = autostart.port() if on else None
+        if port is not None:
+            said.append(_server_answers(port))
+        print("\n".join(said))
+        return EXIT_CLEAN if on else EXIT_FOUND
+    print("\n".join(said))
+    return EXIT_CLEAN
+
+
+def _server_answers(port: int) -> str:
+    """Whether a socialcheck server answers on this machine's port, and with which pack."""
+    import urllib.request
+
+    url = f"http://127.0.0.1:{port}"
+    request = urllib.request.Request(f"{url}/v1/health", headers={"X-Socialcheck-Client": "cli"})
+    try:
+        with urllib.request.urlopen(request, timeout=3) as answer:
+            health = json.load(answer)
+    except (OSError, ValueError):
+        return f"the server is not answering at {url} now"
+    pack = health.get("pack") or {}
+    return f"the server is answering at {url} (version {health.get('version')}, policy pack {pack.get('name') or health.get('policy')} {str(pack.get('hash', ''))[:19]})".rstrip()
+
+
+def cmd_extension_path(args: argparse.Namespace) -> int:
+    from server.extension_package import extension_dir
+
+    print(extension_dir())
+    return EXIT_CLEAN
+
+
+def cmd_extension_build(args: argparse.Namespace) -> int:
+    from server.extension_package import build_zip, packaged_manifest
+
+    try:
+        output = build_zip(args.output, keep_key=not args.for_store)
+    except ValueError as error:
+        print(f"socialcheck extension build: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"wrote {output} (extension version {packaged_manifest()['version']})")
+    return EXIT_CLEAN
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -182,14 +246,40 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the local server the browser extension talks to", description="Run the local server that the browser extension sends drafts and images to. It prints where it listens, the pairing token and the grammar engine's state.")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other address requires the pairing token)")
     serve.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0 picks a free one)")
-    serve.add_argument("--policy", default=None, help=f"a policy pack folder (default: {DEFAULT_PACK})")
+    serve.add_argument("--policy", default=None, metavar="DIR|URL", help=f"a policy pack folder (reloaded when its files change), or the https:// or file:// address of a published pack (a zip, or a folder on a share) to follow (default: {DEFAULT_PACK})")
+    serve.add_argument("--policy-check-minutes", type=_positive_minutes, default=15, metavar="N", help="how often to check a published pack for a new version (default 15)")
     serve.add_argument("--token", default=None, help="use this pairing token instead of the one kept in your config folder")
     serve.add_argument("--require-token", action="store_true", help="refuse requests without the pairing token on loopback too")
     serve.add_argument("--extension-id", action="append", default=[], metavar="ID", help="answer only this extension (a Chrome extension id or an extension origin); repeat for more")
     serve.add_argument("--allow-host", action="append", default=[], metavar="NAME", help="also answer requests addressed to this host name (for a shared server)")
     serve.add_argument("--no-grammar", dest="grammar", action="store_false", help="run the policy's rules only, without grammar and spelling")
     serve.set_defaults(handler=cmd_serve)
+
+    autostart = commands.add_parser("autostart", help="start the server when you log in", description="Start the server when you log in: a systemd user unit on Linux, a LaunchAgent on macOS, a Startup folder entry on Windows.")
+    autostart.add_argument("action", choices=("on", "off", "status"), help="on: install and start; off: stop and remove; status: say whether it is on")
+    autostart.add_argument("--port", type=int, default=8765, help="port the server listens on (default 8765)")
+    autostart.add_argument("--policy", default=None, help="a policy pack folder or URL to serve instead of the bundled one")
+    autostart.set_defaults(handler=cmd_autostart)
+
+    extension = commands.add_parser("extension", help="the browser extension: its folder, or a zip to install")
+    extension_commands = extension.add_subparsers(dest="extension_command", required=True, metavar="ACTION")
+    path = extension_commands.add_parser("path", help="print the extension's folder (for Load unpacked in chrome://extensions)")
+    path.set_defaults(handler=cmd_extension_path)
+    build = extension_commands.add_parser("build", help="write the extension as a zip, versioned with this package")
+    build.add_argument("--output", required=True, metavar="FILE.zip", help="the zip file to write")
+    build.add_argument("--for-store", action="store_true", help="leave out the manifest's key: the Chrome Web Store gives the item its own")
+    build.set_defaults(handler=cmd_extension_build)
     return parser
+
+
+def _positive_minutes(value: str) -> float:
+    try:
+        minutes = float(value)
+    except ValueError:
+        minutes = 0.0
+    if not minutes > 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive number of minutes")
+    return minutes
 
 
 def _version() -> str:

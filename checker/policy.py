@@ -26,9 +26,17 @@ from typing import Any
 from checker.errors import PolicyError, UnknownPlatformError, UnknownProfileError
 from checker.findings import SEVERITIES, TEXT_CATEGORIES, Severity
 
-DEFAULT_PACK = Path(os.environ.get("SOCIALCHECK_BRAND_ASSETS", Path(__file__).resolve().parent.parent / "brand_assets"))
 
-RULE_FIELDS = {"kind", "severity", "message", "guideline", "examples", "description", "min_matches"}
+def _bundled_pack() -> Path:
+    """The checkout's brand_assets/, or in an installed wheel the copy shipped inside this package."""
+    here = Path(__file__).resolve().parent
+    installed = here / "brand_assets"
+    return installed if installed.is_dir() else here.parent / "brand_assets"
+
+
+DEFAULT_PACK = Path(os.environ.get("SOCIALCHECK_BRAND_ASSETS") or _bundled_pack())
+
+RULE_FIELDS = {"kind", "severity", "message", "guideline", "examples", "description", "min_matches", "advice"}
 COUNTING_METHODS = ("x", "characters", "graphemes", "mastodon")
 
 
@@ -54,6 +62,7 @@ class Rule:
     file: str
     description: str = ""
     min_matches: int = 1  # fewer findings than this in one post are only `info`
+    advice: str = ""  # what to do instead, where the message and suggestions do not say (see Policy.advice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +154,16 @@ class Policy:
             override = next((severity[key] for key in _prefixes(rule.id) if key in severity), None)
             active.append(_replace_severity(rule, override) if override else rule)
         return active
+
+    def advice(self, rule_id: str) -> str:
+        """What to do about a rule's finding: the rule's own `advice`, else its handbook point's text."""
+        rule = self.rules.get(rule_id)
+        if rule is None:
+            return ""
+        if rule.advice:
+            return rule.advice
+        guideline = self.guidelines.get(rule.guideline)
+        return guideline.text if guideline else ""
 
     def guideline_title(self, guideline_id: str) -> str:
         guideline = self.guidelines.get(guideline_id)
@@ -259,6 +278,7 @@ def _load_rules(path: Path, category: str, guidelines: Mapping[str, Guideline]) 
             file=str(path),
             description=fields.get("description", str, ""),
             min_matches=fields.get("min_matches", int, 1),
+            advice=fields.get("advice", str, ""),
         )
         if not rule.flag_examples or not rule.pass_examples:
             raise fields.fail("every rule needs examples.flag and examples.pass (at least one of each)")

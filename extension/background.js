@@ -5,8 +5,12 @@
 
 import {
   ServerError,
+  describePack,
+  dictionaryRequest,
+  findingGuidance,
   healthRequest,
   imageCheckRequest,
+  policyRequest,
   send,
   textCheckRequest,
 } from "./lib/api.js";
@@ -20,6 +24,9 @@ async function rememberServerState(state) {
   await chrome.storage.session.set({ serverState: { ...state, at: Date.now() } });
   await chrome.action.setBadgeText({ text: state.reachable ? "" : "!" });
   if (!state.reachable) await chrome.action.setBadgeBackgroundColor({ color: "#b00020" });
+  // The toolbar button's tooltip names the policy pack in force (from /v1/health).
+  if (state.reachable && state.pack) await chrome.action.setTitle({ title: `Socialcheck · ${describePack(state.pack)}` });
+  else if (!state.reachable) await chrome.action.setTitle({ title: "Socialcheck · server not running" });
 }
 
 function failure(error) {
@@ -27,9 +34,26 @@ function failure(error) {
   return { ok: false, error: { code: "internal", message: `Something went wrong in the extension: ${error}` } };
 }
 
+// The policy document of each server, for the cards' advice and handbook links: asked for once
+// per worker life (it changes only when the server restarts with another pack).
+const policyDocuments = new Map();
+
+function guidanceFor(settings) {
+  let pending = policyDocuments.get(settings.serverUrl);
+  if (!pending) {
+    pending = send(policyRequest(settings), settings.serverUrl, { timeoutMs: 5000 }).then(findingGuidance, (error) => {
+      policyDocuments.delete(settings.serverUrl); // asked again next time
+      throw error;
+    });
+    policyDocuments.set(settings.serverUrl, pending);
+  }
+  return pending;
+}
+
 async function checkText({ text, platform }) {
   if (typeof text !== "string") throw new ServerError("bad-request", "There is no text to check.");
   const settings = await loadSettings();
+  const guidance = guidanceFor(settings).catch(() => null); // asked at the same time as the check
   const ask = (platformId) =>
     send(
       textCheckRequest({ serverUrl: settings.serverUrl, token: settings.token, text, platform: platformId, profile: settings.profile }),
@@ -47,8 +71,42 @@ async function checkText({ text, platform }) {
       throw error;
     }
   }
+  const guide = await guidance;
+  if (guide && Array.isArray(result.findings)) result.findings = result.findings.map(guide);
   return result;
 }
+
+async function dictionary({ action, word }) {
+  const settings = await loadSettings();
+  if ((action === "add" || action === "remove") && (typeof word !== "string" || !word.trim())) {
+    throw new ServerError("bad-request", "There is no word to add or remove.");
+  }
+  const answer = await send(dictionaryRequest(settings, action, typeof word === "string" ? word.trim() : ""), settings.serverUrl);
+  // Every checked box in every tab rechecks: a cached answer must not survive the change.
+  if (action === "add" || action === "remove") await chrome.storage.local.set({ dictionaryChangedAt: Date.now() });
+  return answer;
+}
+
+async function panelShortcut() {
+  const command = (await chrome.commands.getAll()).find((c) => c.name === "open-panel");
+  return { shortcut: command ? command.shortcut : "" };
+}
+
+/** The panel's shortcut was pressed: the tab's content script opens the panel. */
+async function openPanelInTab(tabId) {
+  if (typeof tabId !== "number") return false;
+  try {
+    const answer = await chrome.tabs.sendMessage(tabId, { type: "open-panel" });
+    return Boolean(answer && answer.opened);
+  } catch {
+    return false; // no content script on this page
+  }
+}
+globalThis.openPanelInTab = openPanelInTab; // for the browser tests, which cannot press browser shortcuts
+
+chrome.commands.onCommand.addListener((command, tab) => {
+  if (command === "open-panel" && tab) openPanelInTab(tab.id);
+});
 
 function dataUrlToBlob(dataUrl) {
   const match = /^data:([^;,]*)(;base64)?,(.*)$/s.exec(String(dataUrl || ""));
@@ -81,7 +139,7 @@ async function health() {
   const settings = await loadSettings();
   try {
     const answer = await send(healthRequest(settings), settings.serverUrl, { timeoutMs: 5000 });
-    await rememberServerState({ reachable: true, version: answer.version ?? null, engines: answer.engines ?? null });
+    await rememberServerState({ reachable: true, version: answer.version ?? null, engines: answer.engines ?? null, pack: answer.pack ?? null });
     return { ...answer, serverUrl: settings.serverUrl };
   } catch (error) {
     await rememberServerState({ reachable: false, error: error instanceof ServerError ? error.toJSON() : String(error) });
@@ -94,6 +152,10 @@ const HANDLERS = {
   "check-image": checkImage,
   health,
   "sync-sites": async () => ({ registered: await syncCustomSites() }),
+  "dictionary-list": () => dictionary({ action: "list" }),
+  "dictionary-add": ({ word }) => dictionary({ action: "add", word }),
+  "dictionary-remove": ({ word }) => dictionary({ action: "remove", word }),
+  "panel-shortcut": panelShortcut,
 };
 
 chrome.runtime.onMessage.addListener((message, _sender, sendResponse) => {
@@ -101,7 +163,7 @@ chrome.runtime.onMessage.addListener((message, _sender, sendResponse) => {
   if (!handler) return false;
   handler(message)
     .then(async (result) => {
-      if (message.type !== "health") {
+      if (message.type !== "health" && message.type !== "panel-shortcut") {
         const state = (await chrome.storage.session.get("serverState")).serverState;
         if (!state || !state.reachable) await rememberServerState({ reachable: true, engines: result.engines ?? null });
       }

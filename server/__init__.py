@@ -26,7 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from flask import Flask
 
     from server import errors, security
-    from server.blueprints import checks, meta
+    from server.blueprints import checks, dictionary, meta
     from server.engines import Engines
     from server.settings import DEFAULTS, ServerSettings
 
@@ -44,4 +44,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app, settings)
     app.register_blueprint(meta.bp, url_prefix="/v1")
     app.register_blueprint(checks.bp, url_prefix="/v1")
+    app.register_blueprint(dictionary.bp, url_prefix="/v1")
     return app

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import importlib
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from types import ModuleType
-from checker.policy import Policy, load_policy
+
+from checker.policy import Policy
 from server.cache import ResponseCache
+from server.policy_source import PolicySource
+from server.personal_dictionary import PersonalDictionary
 from server.settings import ServerSettings
 
 log = logging.getLogger(__name__)
@@ -55,18 +59,36 @@ class Engines:
     settings: ServerSettings
     policy: Policy
     cache: ResponseCache
+    dictionary: PersonalDictionary
+    source: PolicySource | None = None
     grammar: ModuleType | None = None
     grammar_problem: str = ""
+    # Bumped each time a new pack goes into force: part of the response cache's key.
+    policy_generation: int = 0
+    _swap: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def start(cls, settings: ServerSettings) -> Engines:
-        policy = load_policy(settings.policy)
+        source = PolicySource(
+            settings.policy_url or settings.policy,
+            cache_dir=settings.policy_cache_dir,
+            check_minutes=settings.policy_check_minutes,
+        )
+        policy = source.load_initial()
         # The visual identity too, so that a mistake in identity.toml stops the server now, not on an upload.
         from checker.image.identity import visual_identity
 
         visual_identity(policy)
-        engines = cls(settings=settings, policy=policy, cache=ResponseCache(settings.cache_size))
+        engines = cls(
+            settings=settings,
+            policy=policy,
+            cache=ResponseCache(settings.cache_size),
+            dictionary=PersonalDictionary(settings.dictionary),
+            source=source,
+        )
         _warm_up(policy)
+        if settings.policy_follow:
+            source.start(engines.replace_policy)
         if settings.grammar:
             engines.grammar, engines.grammar_problem = _import_grammar()
             start = getattr(engines.grammar, "start_engines", None)
@@ -75,6 +97,28 @@ class Engines:
             elif not engines.grammar_problem:
                 engines.grammar, engines.grammar_problem = None, "the grammar package has no engines yet"
         return engines
+
+    def replace_policy(self, policy: Policy) -> None:
+        """Put a new, already validated pack into force (the policy source calls this)."""
+        with self._swap:
+            self.policy = policy
+            self.policy_generation += 1
+        # A changed [grammar] table or word list needs its own Harper: built off the request path.
+        start = getattr(self.grammar, "start_engines", None) if self.settings.grammar else None
+        if start is not None:
+            try:
+                start(policy=policy, background=True)
+            except Exception:  # noqa: BLE001 - the rules are in force; grammar says why in its state
+                log.exception("the grammar engines did not start for the new policy pack")
+
+    def policy_in_force(self) -> tuple[Policy, int]:
+        """The pack and its generation, read together (a swap may happen between two reads)."""
+        with self._swap:
+            return self.policy, self.policy_generation
+
+    def stop(self) -> None:
+        if self.source is not None:
+            self.source.stop()
 
     def states(self) -> dict[str, dict[str, str]]:
         """Each engine's state (ready, starting, unavailable or off) and why."""
@@ -95,5 +139,9 @@ class Engines:
         return "starting" if any(s["state"] == "starting" for s in states.values()) else "ok"
 
     def readiness(self, states: dict[str, dict[str, str]]) -> tuple[str, ...]:
-        """Which engines are ready: part of the cache key, so answers improve once grammar is up."""
-        return tuple(name for name, state in states.items() if state["state"] == "ready")
+        """Which engines are ready, and the dictionary's version: part of the cache key, so answers
+        improve once grammar is up and no answer outlives a word added to the dictionary."""
+        from checker.grammar.dictionary import extra_words
+
+        ready = tuple(name for name, state in states.items() if state["state"] == "ready")
+        return (*ready, f"dictionary {extra_words.version}")

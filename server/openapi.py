@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from checker.findings import CATEGORIES, IMAGE_CATEGORIES, SEVERITIES, TEXT_CATEGORIES
+from checker.grammar.dictionary import MAX_WORD_LENGTH, WORD_PATTERN
 from server.security import CACHE_HEADER, CLIENT_HEADER
 from checker import __version__
 
@@ -31,6 +32,13 @@ def _obj(properties: dict[str, Any], *, required: list[str] | None = None, extra
 _STRING = {"type": "string"}
 _COUNT = {"type": "integer", "minimum": 0}
 _STRINGS = {"type": "array", "items": _STRING}
+_WORD = {
+    **_STRING,
+    "minLength": 1,
+    "maxLength": MAX_WORD_LENGTH,
+    "pattern": WORD_PATTERN,
+    "description": "One word, as it is spelt: letters and digits, with inner ' or -, no spaces.",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +83,31 @@ def _schemas(choices: Choices) -> dict[str, Any]:
             "required": ["rules", "harper", "languagetool"],
             "additionalProperties": _ref("EngineState"),
         },
+        "Pack": _obj(
+            {
+                "name": {**_STRING, "description": "The pack's name (pack.toml [pack] name)."},
+                "hash": {**_STRING, "pattern": "^sha256:[0-9a-f]{64}$", "description": "SHA-256 of the pack's files (paths and contents): its version."},
+                "source": {**_STRING, "description": "bundled, the pack folder, or the address of the published pack followed."},
+                "follows": {"enum": ["folder", "url"], "description": "folder: reloaded when its files change; url: checked every check_every_seconds."},
+                "loaded_at": {**_STRING, "description": "When the pack in force was loaded (ISO 8601, UTC)."},
+                "checked_at": {"type": ["string", "null"], "description": "When the source was last checked for a new version."},
+                "check_every_seconds": {"type": ["number", "null"], "description": "How often the source is checked; null: not followed (the pack stays as loaded)."},
+                "offline": {"type": ["string", "null"], "description": "Why the published pack cannot be reached, while the copy kept here is served."},
+                "problem": {
+                    "oneOf": [
+                        {"type": "null"},
+                        _obj({"file": {"type": ["string", "null"]}, "rule": {"type": ["string", "null"]}, "message": _STRING, "at": _STRING}),
+                    ],
+                    "description": "Why the newest version was refused (the pack in force stays): the file, the rule and the problem.",
+                },
+            }
+        ),
         "Health": _obj(
             {
                 "status": {"enum": ["ok", "starting"], "description": "starting until every grammar engine has started or given up"},
                 "version": _STRING,
                 "policy": {**_STRING, "description": "The name of the policy pack in force."},
+                "pack": _ref("Pack"),
                 "engines": _ref("Engines"),
                 "token_required": {"type": "boolean"},
                 "cache": _obj({"entries": _COUNT, "max_entries": _COUNT, "hits": _COUNT, "misses": _COUNT}),
@@ -145,6 +173,16 @@ def _schemas(choices: Choices) -> dict[str, Any]:
                     "type": "array",
                     "items": _obj({"id": _STRING, "title": _STRING, "text": _STRING, "url": _STRING}),
                 },
+                "rules": {
+                    "type": "array",
+                    "items": _obj(
+                        {
+                            "id": _STRING,
+                            "guideline": {**_STRING, "description": "The id of the handbook point it enforces."},
+                            "advice": {**_STRING, "description": "What to do about a finding: the rule's advice, else its handbook point."},
+                        }
+                    ),
+                },
             }
         ),
         "Finding": _obj(
@@ -160,6 +198,13 @@ def _schemas(choices: Choices) -> dict[str, Any]:
             }
         ),
         "Counts": _obj({severity: _COUNT for severity in SEVERITIES}),
+        "Dictionary": _obj(
+            {
+                "personal": {**_STRINGS, "description": "The user's own words, kept by this server in its config folder."},
+                "team": {**_STRINGS, "description": "The organisation's words, from the policy pack (read only)."},
+            }
+        ),
+        "DictionaryWord": _obj({"word": _WORD}, extra=True),  # other fields are ignored
         "TextCheck": _obj(
             {
                 "text": {**_STRING, "description": "The draft, as the user typed it."},
@@ -306,6 +351,35 @@ def openapi_document(choices: Choices) -> dict[str, Any]:
                     "responses": {
                         "200": {"description": "The OpenAPI document", "content": {"application/json": {"schema": {"type": "object"}}}},
                         **get_errors,
+                    },
+                }
+            },
+            "/v1/dictionary": {
+                "get": {
+                    "operationId": "dictionary",
+                    "summary": "The words spelling checks accept: the team's and the user's own",
+                    "responses": {"200": _ok("Dictionary", "Both word lists"), **get_errors},
+                },
+                "post": {
+                    "operationId": "addDictionaryWord",
+                    "summary": "Add a word to the personal dictionary; it takes effect on the next check",
+                    "parameters": [_CLIENT_PARAMETER],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("DictionaryWord")}}},
+                    "responses": {"200": _ok("Dictionary", "Both word lists, with the word added"), **_error_responses(400, 401, 403, 413, 415)},
+                },
+            },
+            "/v1/dictionary/{word}": {
+                "delete": {
+                    "operationId": "removeDictionaryWord",
+                    "summary": "Remove a word from the personal dictionary (one that is not there changes nothing)",
+                    "parameters": [
+                        {"name": "word", "in": "path", "required": True, "schema": _WORD},
+                        _CLIENT_PARAMETER,
+                    ],
+                    "responses": {
+                        "200": _ok("Dictionary", "Both word lists, without the word"),
+                        **_error_responses(400, 401, 403),
+                        "404": {"description": "No word in the path", "content": {"application/json": {"schema": _ref("Error")}}},
                     },
                 }
             },

@@ -87,6 +87,7 @@ def run(
     host: str = "127.0.0.1",
     port: int = DEFAULT_PORT,
     policy: str | Path | None = None,
+    policy_check_minutes: float = 15,
     token: str | None = None,
     require_token: bool = False,
     extension_ids: Sequence[str] = (),
@@ -97,7 +98,8 @@ def run(
 ) -> int:
     """Serve until interrupted; returns the exit status."""
     from server import create_app
-    from server.pairing import load_or_create_token
+    from server.pairing import config_dir, load_or_create_token
+    from server.personal_dictionary import FILE_NAME as PERSONAL_DICTIONARY
 
     import waitress
 
@@ -117,12 +119,15 @@ def run(
     app = create_app(
         {
             "SOCIALCHECK_POLICY": policy,
+            "SOCIALCHECK_POLICY_FOLLOW": True,
+            "SOCIALCHECK_POLICY_CHECK_MINUTES": policy_check_minutes,
             "SOCIALCHECK_GRAMMAR": grammar,
             "SOCIALCHECK_TOKEN": token,
             "SOCIALCHECK_REQUIRE_TOKEN": required,
             "SOCIALCHECK_ALLOWED_HOSTS": allowed_hosts(host, allow_hosts),
             "SOCIALCHECK_PORT": actual_port,
             "SOCIALCHECK_EXTENSION_IDS": list(extension_ids),
+            "SOCIALCHECK_DICTIONARY": str(config_dir() / PERSONAL_DICTIONARY),
         }
     )
     settings = app.extensions["socialcheck"].settings
@@ -142,6 +147,9 @@ def run(
     print(f"socialcheck server listening on {url(bound_host, actual_port)} (policy: {engines.policy.name})", file=out)
     print(f"pairing token: {token} ({where}; {why})", file=out)
     print(f"grammar: {_describe(engines.states())}", file=out)
+    print(f"policy pack: {_describe_pack(engines)}", file=out)
+    words = len(engines.dictionary.words())
+    print(f"personal dictionary: {words} word{'' if words == 1 else 's'} in {engines.dictionary.path}", file=out)
     print("Press Ctrl+C to stop.", file=out, flush=True)
 
     stop = threading.Event()
@@ -155,12 +163,24 @@ def run(
         pass
     finally:
         stop.set()
+        engines.stop()
         server.close()
         _stop_grammar(engines.grammar)
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     print("socialcheck server stopped.", file=out, flush=True)
     return 0
+
+
+def _describe_pack(engines: Any) -> str:
+    pack = engines.source.state()
+    if pack["follows"] == "url":
+        every = f"checked every {pack['check_every_seconds'] / 60:g} minutes"
+    else:
+        every = "reloaded when its files change"
+    offline = f"; unreachable, serving the copy kept here ({pack['offline']})" if pack["offline"] else ""
+    source = "the bundled pack" if pack["source"] == "bundled" else pack["source"]
+    return f"{pack['name']} {pack['hash'][:19]} from {source} ({every}){offline}"
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:

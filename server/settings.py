@@ -26,8 +26,15 @@ _BARE_CHROME_ID = re.compile(r"[a-p]{32}")
 _EXTENSION_ORIGIN = re.compile(f"(?:{CHROME_EXTENSION_ORIGIN}|{FIREFOX_EXTENSION_ORIGIN})")
 
 DEFAULTS: dict[str, Any] = {
-    # A policy pack folder; None is the bundled University of Leicester pack.
+    # A policy pack folder, or the https://, http:// or file:// address of a published pack to
+    # follow (server.policy_source); None is the bundled University of Leicester pack.
     "SOCIALCHECK_POLICY": None,
+    # Keep the pack current while serving: a folder is reloaded when its files change, a
+    # published pack is checked every SOCIALCHECK_POLICY_CHECK_MINUTES. `socialcheck serve` turns it on.
+    "SOCIALCHECK_POLICY_FOLLOW": False,
+    "SOCIALCHECK_POLICY_CHECK_MINUTES": 15,
+    # Where copies of a published pack are kept for offline starts; None: the config folder.
+    "SOCIALCHECK_POLICY_CACHE_DIR": None,
     # Start the grammar engines (Harper, LanguageTool) in the background.
     "SOCIALCHECK_GRAMMAR": True,
     # The pairing token clients send as `Authorization: Bearer <token>`; None: no token known.
@@ -47,12 +54,18 @@ DEFAULTS: dict[str, Any] = {
     "SOCIALCHECK_IMAGE_BODY_LIMIT": 16 * 1024 * 1024,
     # Largest image, in pixels, read from its header before it is decoded; None: the library's own limit.
     "SOCIALCHECK_MAX_IMAGE_PIXELS": None,
+    # The personal dictionary's file (`socialcheck serve`: dictionary.txt in the config folder); None: kept in memory.
+    "SOCIALCHECK_DICTIONARY": None,
 }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ServerSettings:
     policy: Path | None
+    policy_url: str | None
+    policy_follow: bool
+    policy_check_minutes: float
+    policy_cache_dir: Path | None
     grammar: bool
     token: str | None
     require_token: bool
@@ -63,6 +76,7 @@ class ServerSettings:
     text_body_limit: int
     image_body_limit: int
     max_image_pixels: int
+    dictionary: Path | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ServerSettings:
@@ -77,8 +91,17 @@ class ServerSettings:
         if require_token and token is None:
             raise ValueError("SOCIALCHECK_REQUIRE_TOKEN needs SOCIALCHECK_TOKEN")
         policy = value["SOCIALCHECK_POLICY"]
+        policy_url = policy if isinstance(policy, str) and "://" in policy else None
+        minutes = value["SOCIALCHECK_POLICY_CHECK_MINUTES"]
+        if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not minutes > 0:
+            raise ValueError(f"SOCIALCHECK_POLICY_CHECK_MINUTES must be a positive number, not {minutes!r}")
+        cache_dir = value["SOCIALCHECK_POLICY_CACHE_DIR"]
         return cls(
-            policy=Path(policy) if policy is not None else None,
+            policy=Path(policy) if policy is not None and policy_url is None else None,
+            policy_url=policy_url,
+            policy_follow=bool(value["SOCIALCHECK_POLICY_FOLLOW"]),
+            policy_check_minutes=float(minutes),
+            policy_cache_dir=Path(cache_dir) if cache_dir is not None else None,
             grammar=bool(value["SOCIALCHECK_GRAMMAR"]),
             token=token,
             require_token=require_token,
@@ -89,6 +112,7 @@ class ServerSettings:
             text_body_limit=_positive_int(value, "SOCIALCHECK_TEXT_BODY_LIMIT"),
             image_body_limit=_positive_int(value, "SOCIALCHECK_IMAGE_BODY_LIMIT"),
             max_image_pixels=_optional_int(value, "SOCIALCHECK_MAX_IMAGE_PIXELS") or _library_pixel_limit(),
+            dictionary=Path(value["SOCIALCHECK_DICTIONARY"]) if value["SOCIALCHECK_DICTIONARY"] is not None else None,
         )
 
     def origin_allowed(self, origin: str) -> bool:

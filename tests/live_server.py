@@ -15,7 +15,8 @@ from server import create_app
 @contextmanager
 def waitress_server(config: Mapping[str, Any]) -> Iterator[int]:
     """Serve `create_app(config)` until the block ends; yields the port."""
-    server = waitress.create_server(create_app(dict(config)), host="127.0.0.1", port=0, threads=4)
+    app = create_app(dict(config))
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
@@ -26,3 +27,4 @@ def waitress_server(config: Mapping[str, Any]) -> Iterator[int]:
         server.trigger.pull_trigger(server.close)
         thread.join(timeout=10)
         assert not thread.is_alive()
+        app.extensions["socialcheck"].stop()  # the policy follower's thread, when it runs

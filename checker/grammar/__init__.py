@@ -72,6 +72,8 @@ class Engines:
         # LanguageTool takes no dictionary with a request: its matches on these are dropped instead.
         self.known_words = frozenset(word.lower() for word in config.words)
         self.harper = HarperEngine(config)
+        self._words_version = 0  # of dictionary.extra_words, the words added while running
+        self._words_lock = threading.Lock()
         self.languagetool = LanguageToolEngine(config)
         choice = config.engines
         lt_wanted = choice in ("languagetool", "both") or (choice is None and is_configured(config))
@@ -116,8 +118,26 @@ class Engines:
     def _languagetool_ready(self) -> bool:
         return self.plan.languagetool and self.languagetool.status.state == "ready"
 
+    def sync_extra_words(self) -> None:
+        """Take in words added to (or removed from) the personal dictionary since the last check:
+        Harper learns them, and no paragraph linted before the change is answered from cache."""
+        from checker.grammar.dictionary import extra_words, words_of
+
+        version, extra = extra_words.snapshot()
+        if version == self._words_version:
+            return
+        with self._words_lock:
+            if version == self._words_version:
+                return
+            self.known_words = frozenset(w.lower() for w in self.config.words + words_of(extra))
+            self.harper.set_extra_words(words_of(extra))
+            for cache in self._caches.values():
+                cache.clear()
+            self._words_version = version
+
     def matches(self, text: str, tokens: list[Token] | None = None) -> list[EngineMatch]:
         """Every engine's matches for the text, offsets into the whole text (`tokens`: its social tokens)."""
+        self.sync_extra_words()
         found: list[EngineMatch] = []
         parts = list(paragraphs(text))
         use_lt = self.plan.languagetool and self.languagetool.ensure_ready()

@@ -129,7 +129,13 @@ class HarperEngine:
         # so that one person's re-checks meet the linter whose cache holds their draft.
         self._idle: queue.LifoQueue[_Slot] = queue.LifoQueue()
         self._building_in_background = False
-        self._unknown: list[str] = []
+        self._probe: object | None = None  # a linter with Harper's own dictionary alone, to ask what it lacks
+        self._organisation_words: list[str] = []  # the pack's words Harper did not know
+        self._extra_words: tuple[str, ...] = ()  # the personal dictionary's
+        self._added: list[str] = []  # what every linter imports: both of those that Harper lacks
+        # Whether Harper's own dictionary lacks a word: asked once a word (a probe costs a
+        # spelling suggestion, some milliseconds), not again on every dictionary change.
+        self._lacks: dict[str, bool] = {}
 
     # --- life cycle ------------------------------------------------------------------
 
@@ -155,8 +161,8 @@ class HarperEngine:
         for rule in self.config.harper_disabled():
             settings[rule] = False
         linter.set_lint_config(settings)
-        if self._unknown:
-            linter.import_words(self._unknown)
+        if self._added:
+            linter.import_words(self._added)
         return linter
 
     def _build(self) -> None:
@@ -167,8 +173,9 @@ class HarperEngine:
                 import harper
 
                 dialect = getattr(harper.Dialect, self.config.harper_dialect or "BRITISH")
-                probe = harper.Linter(dialect)
-                self._unknown = _unknown_words(probe, self.config.words)
+                self._probe = harper.Linter(dialect)
+                self._organisation_words = self._lacked(self.config.words)
+                self._added = self._organisation_words + self._lacked(self._extra_words)
                 linters = [self._new_linter() for _ in range(LINTERS)]
                 linters[0].organized_lints(WARM_UP, language=MARKUP)  # type: ignore[attr-defined]
             except Exception as error:  # noqa: BLE001 - any failure means "unavailable", never a crash
@@ -176,13 +183,39 @@ class HarperEngine:
                 return
             finally:
                 self._building_in_background = False
-            del probe
             release_freed_memory()
             for each in linters:
                 self._idle.put(_Slot(each))
             self._linter = linters[0]
             dialect_name = dialect.name.title()
-            self.status.set("ready", f"{dialect_name} English, {len(self._unknown)} organisation words added")
+            self.status.set("ready", f"{dialect_name} English, {len(self._organisation_words)} organisation words added")
+
+    def set_extra_words(self, words: tuple[str, ...]) -> None:
+        """Replace the words added beyond the pack's (a personal dictionary) in every linter."""
+        with self._build_lock:
+            self._extra_words = tuple(words)
+            if self._linter is None:
+                return  # the build imports them
+            slots = [self._idle.get() for _ in range(LINTERS)]  # waits for lints in progress
+            try:
+                self._added = self._organisation_words + self._lacked(self._extra_words)
+                for slot in slots:
+                    slot.linter.clear_words()  # type: ignore[attr-defined]
+                    if self._added:
+                        slot.linter.import_words(self._added)  # type: ignore[attr-defined]
+            finally:
+                for slot in slots:
+                    self._idle.put(slot)
+
+    def _lacked(self, words: tuple[str, ...]) -> list[str]:
+        """The words Harper's own dictionary lacks, probing only new ones."""
+        new = tuple(w for w in dict.fromkeys(words) if w not in self._lacks)
+        if new:
+            flagged = set(_unknown_words(self._probe, new))
+            if len(self._lacks) > 50_000:
+                self._lacks.clear()
+            self._lacks.update((w, w in flagged) for w in new)
+        return [w for w in words if self._lacks.get(w, True)]
 
     def ensure_ready(self) -> bool:
         """Build on first use unless a background build is under way (then answer without Harper)."""

@@ -53,6 +53,10 @@ class CompiledChecker:
                 # One "!!" or one "lol" is a note; a post full of them is a problem.
                 these = [replace(f, severity="info") for f in these]
             findings.extend(these)
+        # A word in the team's or the user's dictionary is spelt right for our rules too.
+        from checker.grammar.dictionary import drop_dictionary_words, known_words
+
+        findings = drop_dictionary_words(findings, text, known_words(self.policy))
         grammar_skipped = grammar and len(text) > GRAMMAR_MAX_LENGTH
         if grammar and not grammar_skipped:
             from checker.grammar import check_grammar, merge

@@ -342,28 +342,6 @@ class Sentiment(Check):
         return analysis.sentiment(sentence) if aimed else None
 
 
-class Email(Check):
-    """E-mail addresses: personal ones are personal data; shared mailboxes on the organisation's domains are fine."""
-
-    options_schema = {"personal_local_part": str, "shared_message": str}
-
-    def setup(self, policy: Policy) -> None:
-        self.domains = policy.organisation.domains
-        self.personal = self.regex(self.options.get("personal_local_part", r"^[a-z]+[._-][a-z]+\d*$|^[a-z]{2,4}\d{1,4}$"), re.I)
-        self.shared_message = self.options.get("shared_message")
-
-    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
-        for span in doc.spans_of("email"):
-            address = doc.text[span.start : span.end]
-            local, _, domain = address.rpartition("@")
-            domain = domain.lower()
-            ours = any(domain == d or domain.endswith("." + d) for d in self.domains)
-            if ours and not self.personal.search(local):
-                continue
-            message = self.shared_message if ours and self.shared_message else None
-            yield self.finding(span.start, span.end, message=message, match=address, domain=self.domains[0] if self.domains else "")
-
-
 class Length(Check):
     """The post's length as the platform counts it, against its limit (and its byte limit, if any)."""
 
@@ -378,10 +356,11 @@ class Length(Check):
             yield self.finding(cut, len(doc.text), length=length, limit=platform.limit, over=length - platform.limit, platform=platform.name)
             return
         if platform.byte_limit is not None:
-            size = len(doc.text.encode("utf-8"))
+            encoded = doc.text.encode("utf-8", "surrogatepass")  # a lone surrogate is 3 bytes, not a crash
+            size = len(encoded)
             if size > platform.byte_limit:
-                # Within the character limit but over the byte limit (Bluesky: scripts of 3 or 4 bytes a letter).
-                cut = len(doc.text.encode("utf-8")[: platform.byte_limit].decode("utf-8", "ignore"))
+                # Within the character limit but over the byte limit (Bluesky: emoji of many code points).
+                cut = len(encoded[: platform.byte_limit].decode("utf-8", "ignore"))
                 message = self.options.get("over_bytes_message")
                 yield self.finding(cut, len(doc.text), message=message, length=size, limit=platform.byte_limit,
                                    over=size - platform.byte_limit, platform=platform.name)
@@ -621,7 +600,6 @@ KINDS: dict[str, Callable[[Rule, Policy], Check]] = {
     "patterns": Patterns,
     "shouting": Shouting,
     "sentiment": Sentiment,
-    "email": Email,
     "length": Length,
     "count": Count,
     "hashtag_case": HashtagCase,
@@ -632,6 +610,11 @@ KINDS: dict[str, Callable[[Rule, Policy], Check]] = {
     "masked": Masked,
     "brand_name": BrandName,
 }
+
+# Personal data (phone numbers, e-mail addresses, cards, IBANs, NHS numbers, IPs, addresses) has its own module.
+from checker.text import personal_data  # noqa: E402  (its kinds build on Check, above)
+
+KINDS.update(personal_data.KINDS)
 
 
 def compile_rule(rule: Rule, policy: Policy) -> Check:

@@ -1,8 +1,10 @@
-// One CSS Custom Highlight per severity, shared by every editor on the page.
+// One CSS Custom Highlight per severity, shared by every editor on the page, and one for the
+// part of a post past the network's limit (a tint under the words, never an underline).
 import { SEVERITIES } from "../lib/spans.js";
 
-export const HIGHLIGHT_NAMES = Object.freeze(Object.fromEntries(SEVERITIES.map((s) => [s, `socialcheck-${s}`])));
-const PRIORITY = { error: 3, warning: 2, info: 1 };
+const KINDS = [...SEVERITIES, "overflow"];
+export const HIGHLIGHT_NAMES = Object.freeze(Object.fromEntries(KINDS.map((s) => [s, `socialcheck-${s}`])));
+const PRIORITY = { error: 3, warning: 2, info: 1, overflow: 0 };
 const rangesByOwner = new Map();
 
 export function highlightsSupported() {
@@ -10,7 +12,7 @@ export function highlightsSupported() {
 }
 
 function rebuild() {
-  for (const severity of SEVERITIES) {
+  for (const severity of KINDS) {
     const ranges = [];
     for (const owned of rangesByOwner.values()) ranges.push(...(owned[severity] || []));
     const name = HIGHLIGHT_NAMES[severity];
@@ -24,7 +26,7 @@ function rebuild() {
   }
 }
 
-/** Replace the ranges one editor contributes: {error: Range[], warning: Range[], info: Range[]}. */
+/** Replace the ranges one editor contributes: {error: Range[], warning: Range[], info: Range[], overflow: Range[]}. */
 export function setOwnerRanges(owner, rangesBySeverity) {
   if (!highlightsSupported()) return;
   rangesByOwner.set(owner, rangesBySeverity);

@@ -6,13 +6,16 @@
 import { readAsDataUrl, renderImageReport } from "../lib/imagereport.js";
 import { detectPlatform, isSiteEnabled, looksLikeProfilePage } from "../lib/platforms.js";
 import { loadSettings } from "../lib/settings.js";
+import { SITE_PLATFORMS_KEY, chosenPlatform, rememberPlatform, siteKey } from "../lib/siteplatform.js";
+import { matchesShortcut } from "../lib/shortcut.js";
 import { EditorSession } from "./session.js";
 import { UiRoot } from "./ui.js";
 
 const MIN_EDITOR_HEIGHT = 16;
 const HIDE_CARD_DELAY_MS = 350;
 
-function currentPlatform() {
+/** The network the page itself says it is (generic on a site the extension does not know). */
+function detectedPlatform() {
   return detectPlatform(location.hostname, { looksLikeMastodon: Boolean(document.getElementById("mastodon")) });
 }
 
@@ -35,6 +38,36 @@ class Page {
     this.pointer = null;
     this.framePending = false;
     this.hideTimer = null;
+    this.detected = detectedPlatform();
+    // On a site of no known network (a scheduler such as Hootsuite or Buffer), the user says
+    // which network the post is for, and it is remembered for the site.
+    this.choosePlatform = this.detected === "generic";
+    this.chosen = null;
+    this.lastSession = null;
+    this.panelShortcut = null;
+  }
+
+  platform() {
+    return this.choosePlatform && this.chosen ? this.chosen : this.detected;
+  }
+
+  async loadPlatformChoice() {
+    if (this.choosePlatform) this.chosen = await chosenPlatform(siteKey(location));
+  }
+
+  /** The session the user is working in: the focused editor's, else the last one used. */
+  activeSession() {
+    for (const [element, session] of this.sessions) {
+      if (session && (element === document.activeElement || element.contains(document.activeElement))) return session;
+    }
+    if (this.lastSession && this.sessions.get(this.lastSession.element) === this.lastSession) return this.lastSession;
+    return [...this.sessions.values()].find(Boolean) || null;
+  }
+
+  openPanel() {
+    const session = this.activeSession();
+    if (session) this.ui.panel.open(session);
+    return Boolean(session);
   }
 
   start() {
@@ -45,7 +78,24 @@ class Page {
     document.addEventListener("click", (event) => this.onPointer(event, true), true);
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape") this.ui.hideCard();
+      // The panel's shortcut, as bound under chrome://extensions/shortcuts. The browser
+      // normally takes it first (the worker then asks us); this covers pages it reaches.
+      if (this.panelShortcut && matchesShortcut(event, this.panelShortcut) && this.sessions.size) {
+        if (this.openPanel()) {
+          event.preventDefault();
+          event.stopPropagation();
+        }
+      }
     }, true);
+    chrome.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+      if (message && message.type === "open-panel") sendResponse({ opened: this.openPanel() });
+    });
+    chrome.runtime
+      .sendMessage({ type: "panel-shortcut" })
+      .then((answer) => {
+        if (answer && answer.ok) this.panelShortcut = answer.result.shortcut || null;
+      })
+      .catch(() => {});
     window.addEventListener("scroll", () => this.requestLayout(), { capture: true, passive: true });
     window.addEventListener("resize", () => this.requestLayout(), { passive: true });
     document.addEventListener("change", (event) => this.onFileChosen(targetOf(event)), true);
@@ -53,7 +103,12 @@ class Page {
     new MutationObserver(() => this.dropDetached()).observe(document.documentElement, { childList: true, subtree: true });
     chrome.storage.onChanged.addListener((changes, area) => {
       if (area !== "local") return;
-      if ("profile" in changes || "serverUrl" in changes || "token" in changes) {
+      if (SITE_PLATFORMS_KEY in changes && this.choosePlatform) {
+        this.loadPlatformChoice().then(() => {
+          for (const session of this.sessions.values()) if (session) session.setPlatform(this.platform());
+        });
+      }
+      if ("profile" in changes || "serverUrl" in changes || "token" in changes || "dictionaryChangedAt" in changes) {
         for (const session of this.sessions.values()) if (session) session.recheck();
       }
       if ("sites" in changes || "customSites" in changes) {
@@ -74,9 +129,14 @@ class Page {
     try {
       session = new EditorSession(element, {
         ui: this.ui,
-        platform: currentPlatform(),
+        platform: this.platform(),
+        choosePlatform: this.choosePlatform,
         onLayoutNeeded: () => this.requestLayout(),
+        onChange: (changed) => {
+          if (this.ui.panel.session === changed) this.ui.panel.render();
+        },
       });
+      session.onPlatformChosen = (id) => rememberPlatform(siteKey(location), id);
     } catch (error) {
       // Never break the page: this editor goes unchecked, and is not tried again.
       this.sessions.set(element, null);
@@ -84,6 +144,10 @@ class Page {
       return;
     }
     this.sessions.set(element, session);
+    element.addEventListener("focus", () => {
+      this.lastSession = session;
+    });
+    this.lastSession = session;
     if (element instanceof HTMLTextAreaElement) {
       element.addEventListener("scroll", () => this.requestLayout(), { passive: true });
       new ResizeObserver(() => this.requestLayout()).observe(element);
@@ -183,7 +247,7 @@ class Page {
     const body = this.ui.showImagePanel({ title: `Profile image check: ${image.name}` });
     try {
       const dataUrl = await readAsDataUrl(image);
-      const answer = await chrome.runtime.sendMessage({ type: "check-image", dataUrl, filename: image.name, platform: currentPlatform() });
+      const answer = await chrome.runtime.sendMessage({ type: "check-image", dataUrl, filename: image.name, platform: this.platform() });
       if (!answer || !answer.ok) {
         body.textContent = answer ? answer.error.message : "The extension’s worker did not answer.";
         return;
@@ -199,5 +263,6 @@ export async function start() {
   const settings = await loadSettings();
   if (!isSiteEnabled(location.href, settings)) return;
   const page = new Page();
+  await page.loadPlatformChoice();
   page.start();
 }

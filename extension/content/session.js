@@ -2,12 +2,16 @@
 // pause, draws underlines, and applies suggestions the way a person typing would.
 
 import { describeGrammar, grammarIsOn } from "../lib/api.js";
+import { isOverflow, mostSevere, pickPointed, pieces, reviewOrder, safeFixes, splitByWidth } from "../lib/review.js";
 import { CheckScheduler } from "../lib/scheduler.js";
 import { countBySeverity, findingKey, rebaseFindings, replaceSpan, visibleFindings } from "../lib/spans.js";
 import { buildTextModel, spanToBoundaries } from "../lib/textmodel.js";
 import { clearOwner, setOwnerRanges } from "./highlights.js";
 
-export const CHECK_DELAY_MS = 500;
+// The pause before a check adapts to the typist (lib/scheduler.js): from this short one, for
+// keys pressed in a burst, up to the long one, for slow typing.
+export const MIN_CHECK_DELAY_MS = 150;
+export const MAX_CHECK_DELAY_MS = 500;
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
@@ -44,30 +48,41 @@ class TextareaAdapter {
     this.element = element;
     this.ui = ui;
     this.overlay = ui.createOverlay();
-    this.marks = [];
+    this.pieces = [];
   }
 
   readText() {
     return this.element.value;
   }
 
-  render(findings, text) {
+  /**
+   * The mirror holds the text cut at every finding's ends, so overlapping findings each keep
+   * their own pieces. Only narrow findings are underlined; wide ones (given in `wide`) get
+   * plain pieces, so that their lines can be measured for the margin marker.
+   */
+  render(findings, text, wide = new Set()) {
     const { mirror } = this.overlay;
     const children = [];
-    this.marks = [];
+    this.pieces = [];
     let at = 0;
-    for (const finding of [...findings].sort((a, b) => a.start - b.start)) {
-      if (finding.start < at) continue; // overlapping findings: the first one is drawn
-      if (finding.start > at) children.push(document.createTextNode(text.slice(at, finding.start)));
-      const mark = document.createElement("span");
-      mark.className = `mark ${finding.severity}`;
-      mark.dataset.rule = finding.rule;
-      mark.dataset.start = String(finding.start);
-      mark.dataset.end = String(finding.end);
-      mark.textContent = text.slice(finding.start, finding.end);
-      children.push(mark);
-      this.marks.push({ mark, finding });
-      at = finding.end;
+    for (const piece of pieces(findings, text.length)) {
+      if (piece.start > at) children.push(document.createTextNode(text.slice(at, piece.start)));
+      const narrow = piece.covering.filter((f) => !wide.has(f));
+      const span = document.createElement("span");
+      span.textContent = text.slice(piece.start, piece.end);
+      span.dataset.from = String(piece.start);
+      if (narrow.length) {
+        const shown = pickPointed(narrow);
+        span.className = `mark ${mostSevere(narrow).severity}`;
+        span.dataset.rule = shown.rule;
+        span.dataset.start = String(shown.start);
+        span.dataset.end = String(shown.end);
+      } else {
+        span.className = piece.covering.some(isOverflow) ? "piece overflow" : "piece";
+      }
+      children.push(span);
+      this.pieces.push({ span, start: piece.start, end: piece.end });
+      at = piece.end;
     }
     // A trailing newline needs a character after it to take up its line, as in the textarea.
     children.push(document.createTextNode(`${text.slice(at)}\u200b`));
@@ -109,8 +124,23 @@ class TextareaAdapter {
   }
 
   rectsFor(finding) {
-    const found = this.marks.find((entry) => entry.finding === finding);
-    return found ? [...found.mark.getClientRects()] : [];
+    const rects = [];
+    for (const piece of this.pieces) {
+      if (piece.start >= finding.start && piece.end <= finding.end) rects.push(...piece.span.getClientRects());
+    }
+    return rects;
+  }
+
+  /** Scroll the textarea so the finding's words are in view. */
+  reveal(finding) {
+    const piece = this.pieces.find((p) => p.start >= finding.start && p.end <= finding.end);
+    if (!piece) return;
+    const top = piece.span.offsetTop;
+    const { scrollTop, clientHeight } = this.element;
+    if (top < scrollTop || top + piece.span.offsetHeight > scrollTop + clientHeight) {
+      this.element.scrollTop = Math.max(0, top - clientHeight / 3);
+    }
+    this.element.scrollIntoView({ block: "nearest" });
   }
 
   async replace(start, end, replacement) {
@@ -162,16 +192,25 @@ class ContentEditableAdapter {
     return range;
   }
 
-  render(findings) {
-    const bySeverity = { error: [], warning: [], info: [] };
+  /** Every finding gets a range (to measure); only the narrow ones are highlighted. */
+  render(findings, text, wide = new Set()) {
+    const bySeverity = { error: [], warning: [], info: [], overflow: [] };
     this.ranges = new Map();
     for (const finding of findings) {
       const range = this.rangeFor(finding);
-      if (!range || !(finding.severity in bySeverity)) continue;
-      bySeverity[finding.severity].push(range);
+      if (!range) continue;
       this.ranges.set(finding, range);
+      if (!wide.has(finding) && finding.severity in bySeverity) bySeverity[finding.severity].push(range);
+      else if (isOverflow(finding)) bySeverity.overflow.push(range);
     }
     setOwnerRanges(this.owner, bySeverity);
+  }
+
+  reveal(finding) {
+    const range = this.ranges.get(finding);
+    const node = range && range.startContainer;
+    const element = node && (node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement);
+    if (element) element.scrollIntoView({ block: "nearest" });
   }
 
   measure() {
@@ -228,21 +267,29 @@ class ContentEditableAdapter {
 }
 
 export class EditorSession {
-  constructor(element, { ui, platform, onLayoutNeeded }) {
+  constructor(element, { ui, platform, choosePlatform = false, onLayoutNeeded, onChange = () => {} }) {
     this.element = element;
     this.ui = ui;
     this.platform = platform;
     this.onLayoutNeeded = onLayoutNeeded;
+    this.onChange = onChange; // the findings or the status changed (the panel follows)
     this.adapter = element instanceof HTMLTextAreaElement ? new TextareaAdapter(element, ui) : new ContentEditableAdapter(element, this);
     this.text = this.adapter.readText();
     this.findings = []; // findings for this.text (rebased while typing)
     this.visible = [];
+    this.narrow = [];
+    this.wide = [];
     this.ignored = new Set();
     this.lastResult = null;
     this.status = { kind: "checking" };
-    this.badge = ui.createBadge(() => this.onBadgeClick());
+    this.badge = ui.createBadge(() => this.onBadgeClick(), {
+      choosePlatform,
+      onPlatform: (id) => this.onPlatformChosen && this.onPlatformChosen(id),
+    });
+    this.markers = ui.createMarkerLayer();
     this.scheduler = new CheckScheduler({
-      delayMs: CHECK_DELAY_MS,
+      minDelayMs: MIN_CHECK_DELAY_MS,
+      maxDelayMs: MAX_CHECK_DELAY_MS,
       // An empty draft has nothing to check: answer locally rather than ask the server.
       check: (text) =>
         text.trim()
@@ -268,7 +315,7 @@ export class EditorSession {
     this.text = text;
     // An emptied box (the post was sent) starts a new draft: nothing stays ignored.
     if (!text.trim()) this.ignored.clear();
-    if (this.ui.cardState && this.ui.cardState.owner === this) this.ui.hideCard();
+    if (this.ui.cardState && this.ui.cardState.owner === this && !this.ui.cardState.fromPanel) this.ui.hideCard();
     if (this.status.kind === "result") this.status = { ...this.status, kind: "checking" };
     this.render();
     this.scheduler.update(text);
@@ -299,16 +346,39 @@ export class EditorSession {
       message: String(error && error.message ? error.message : error),
     };
     this.renderBadge();
+    this.onChange(this);
   }
 
   recheck() {
     this.scheduler.recheck();
   }
 
+  /** Check against another network (the user chose one for this site). */
+  setPlatform(platform) {
+    if (platform === this.platform) return;
+    this.platform = platform;
+    this.renderBadge();
+    this.recheck();
+  }
+
   render() {
     this.visible = visibleFindings(this.findings, this.text, this.ignored);
-    this.adapter.render(this.visible, this.text);
+    const { narrow, wide } = splitByWidth(this.visible);
+    this.narrow = narrow;
+    this.wide = wide;
+    this.adapter.render(this.visible, this.text, new Set(wide));
+    // An open card follows a new answer: to the same finding in it, or it goes.
+    const card = this.ui.cardState;
+    if (card && card.owner === this && card.finding && !this.visible.includes(card.finding)) {
+      const same = this.visible.find((f) => f.rule === card.finding.rule && f.start === card.finding.start && f.end === card.finding.end);
+      if (same) this.showCardFor(same, card.pinned, null, { fromPanel: card.fromPanel });
+      else this.ui.hideCard();
+    }
+    this.ui.renderMarkers(this.markers, wide, {
+      onPoint: (finding, anchor, pinned) => this.showCardFor(finding, pinned, anchor),
+    });
     this.renderBadge();
+    this.onChange(this);
     this.onLayoutNeeded();
   }
 
@@ -322,57 +392,96 @@ export class EditorSession {
   }
 
   onBadgeClick() {
-    const anchor = this.badge.getBoundingClientRect();
+    const anchor = this.ui.badgeButton(this.badge).getBoundingClientRect();
     if (this.status.kind === "error") {
       this.ui.showCard({ notice: this.status.message, anchor, pinned: true, owner: this });
       return;
     }
-    const first = this.visible[0];
-    if (first) this.showCardFor(first, true);
-    else this.ui.showCard({ notice: "Nothing to fix: this draft follows the social media handbook.", anchor, pinned: true, owner: this });
+    this.ui.panel.open(this);
+  }
+
+  /** Findings in the panel's order. */
+  reviewList() {
+    return reviewOrder(this.visible);
   }
 
   /** Layout, read phase. */
   measure() {
-    return { ...this.adapter.measure(), badgeSize: this.ui.measureBadge(this.badge) };
+    const measured = { ...this.adapter.measure(), badgeSize: this.ui.measureBadge(this.badge) };
+    // Where each wide finding's lines are, for its margin marker.
+    measured.markers = this.wide.map((finding) => {
+      const rects = this.adapter.rectsFor(finding);
+      if (!rects.length) return null;
+      return { top: Math.min(...rects.map((r) => r.top)), bottom: Math.max(...rects.map((r) => r.bottom)) };
+    });
+    return measured;
   }
 
   /** Layout, write phase. */
   place(measured) {
     this.adapter.place(measured);
     this.ui.placeBadge(this.badge, measured.rect, measured.badgeSize);
+    this.ui.placeMarkers(this.markers, measured.rect, measured.markers);
   }
 
+  /** The narrow finding under a point: the narrowest, so a word's own finding wins. */
   findingAtPoint(x, y) {
-    for (const finding of this.visible) {
+    const hits = [];
+    for (const finding of this.narrow) {
       for (const rect of this.adapter.rectsFor(finding)) {
-        if (x >= rect.left && x <= rect.right && y >= rect.top - 2 && y <= rect.bottom + 2) return { finding, rect };
+        if (x >= rect.left && x <= rect.right && y >= rect.top - 2 && y <= rect.bottom + 2) {
+          hits.push({ finding, rect });
+          break;
+        }
       }
     }
-    return null;
+    const finding = pickPointed(hits.map((hit) => hit.finding));
+    return finding ? hits.find((hit) => hit.finding === finding) : null;
   }
 
-  showCardFor(finding, pinned, anchor) {
-    const rect = anchor || this.adapter.rectsFor(finding)[0] || this.element.getBoundingClientRect();
+  anchorFor(finding) {
+    return this.adapter.rectsFor(finding)[0] || this.element.getBoundingClientRect();
+  }
+
+  showCardFor(finding, pinned, anchor, { fromPanel = false } = {}) {
+    const rect = anchor || this.anchorFor(finding);
+    // Findings about exactly the same words (jargon and spelling on one word): one card, and a
+    // way to each of the others.
+    const alsoHere = this.visible
+      .filter((f) => f !== finding && f.start === finding.start && f.end === finding.end)
+      .map((f) => ({ finding: f, onShow: () => this.showCardFor(f, true, rect, { fromPanel }) }));
     this.ui.showCard({
+      alsoHere,
       finding,
       anchor: rect,
       pinned,
       owner: this,
+      fromPanel,
+      word: this.text.slice(finding.start, finding.end),
       actions: {
         onSuggestion: (suggestion) => this.applySuggestion(finding, suggestion),
         onIgnore: () => this.ignore(finding),
+        onAddWord: (word) => this.addToDictionary(word),
       },
     });
   }
 
-  async applySuggestion(finding, suggestion) {
-    this.ui.hideCard();
+  /** Bring a finding's words into view and show its card beside them (from the panel). */
+  reveal(finding) {
+    this.adapter.reveal(finding);
+    this.onLayoutNeeded();
+    requestAnimationFrame(() => {
+      if (this.visible.includes(finding)) this.showCardFor(finding, true, null, { fromPanel: true });
+    });
+  }
+
+  async applySuggestion(finding, suggestion, { quiet = false } = {}) {
+    if (!quiet) this.ui.hideCard();
     // The finding must still describe the text that is there now.
     if (!this.visible.includes(finding)) return false;
     const applied = await this.adapter.replace(finding.start, finding.end, suggestion);
     this.textMayHaveChanged();
-    if (!applied) {
+    if (!applied && !quiet) {
       this.ui.showCard({
         notice: "This editor did not accept the change. Your text is as it was; edit it by hand instead.",
         anchor: this.element.getBoundingClientRect(),
@@ -383,10 +492,40 @@ export class EditorSession {
     return applied;
   }
 
+  /**
+   * Apply every safe fix (one unambiguous suggestion from the house's own lists), last first,
+   * each as typing would, so that the editor keeps up. Returns how many were applied.
+   */
+  async applySafeFixes() {
+    this.ui.hideCard();
+    let applied = 0;
+    for (const planned of safeFixes(this.visible)) {
+      // Fixes after this one changed only text after it: the finding is still where it was.
+      const finding = this.visible.find((f) => f.rule === planned.rule && f.start === planned.start && f.end === planned.end);
+      if (!finding) continue;
+      if (await this.applySuggestion(finding, finding.suggestions[0], { quiet: true })) applied += 1;
+      else break;
+    }
+    return applied;
+  }
+
   ignore(finding) {
     this.ignored.add(findingKey(finding, this.text));
     this.ui.hideCard();
     this.render();
+  }
+
+  async addToDictionary(word) {
+    this.ui.hideCard();
+    try {
+      await sendMessage({ type: "dictionary-add", word });
+    } catch (error) {
+      this.ui.showCard({ notice: `The word was not added: ${error.message || error}`, anchor: this.element.getBoundingClientRect(), pinned: true, owner: this });
+      return false;
+    }
+    // Every checked box rechecks when the worker records the change; this one at once.
+    this.recheck();
+    return true;
   }
 
   destroy() {
@@ -394,7 +533,9 @@ export class EditorSession {
     this.observer.disconnect();
     this.element.removeEventListener("input", this.onInput);
     this.adapter.destroy();
-    this.badge.remove();
+    this.ui.removeBadge(this.badge);
+    this.markers.remove();
     if (this.ui.cardState && this.ui.cardState.owner === this) this.ui.hideCard();
+    if (this.ui.panel.session === this) this.ui.panel.close({ restoreFocus: false });
   }
 }

@@ -3,36 +3,14 @@
 // only ever set with textContent.
 
 import { PLATFORM_LABELS } from "../lib/platforms.js";
+import { CATEGORY_LABELS, SEVERITY_LABELS, fallbackAdvice } from "../lib/review.js";
+import { el, keepFocus } from "./dom.js";
+import { FindingsPanel } from "./panel.js";
 
 const HOST_ID = "socialcheck-ui";
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-/** Keep the editor's focus and selection when a button of ours is pressed. */
-function keepFocus(button) {
-  button.addEventListener("mousedown", (event) => event.preventDefault());
-  return button;
-}
-
-const CATEGORY_LABELS = {
-  tone: "Tone",
-  offensive: "Offensive language",
-  inclusive: "Inclusive language",
-  privacy: "Privacy",
-  brand: "Brand",
-  accessibility: "Accessibility",
-  platform: "Platform limits",
-  clarity: "Clarity",
-  review: "Needs sign-off",
-  grammar: "Grammar",
-  spelling: "Spelling",
-};
-const SEVERITY_LABELS = { error: "Must fix", warning: "Should fix", info: "Advice" };
+let nextId = 0;
+const uniqueId = (prefix) => `socialcheck-${prefix}-${(nextId += 1)}`;
 
 export class UiRoot {
   constructor() {
@@ -50,6 +28,7 @@ export class UiRoot {
     (document.body || document.documentElement).append(this.host);
     this.card = null;
     this.cardState = null;
+    this.panel = new FindingsPanel(this);
   }
 
   isOurs(node) {
@@ -58,16 +37,48 @@ export class UiRoot {
 
   // ---- badge -------------------------------------------------------------------------------
 
-  createBadge(onClick) {
+  /**
+   * A badge under an editor: a button with the counts (it opens the panel) and, on a site the
+   * extension does not know, a choice of network beside it.
+   */
+  createBadge(onClick, { choosePlatform = false, onPlatform = () => {} } = {}) {
+    const group = el("div", "badge-group");
+    if (choosePlatform) {
+      const picker = document.createElement("select");
+      picker.className = "platform-picker";
+      picker.setAttribute("aria-label", "Network this post is for (remembered for this site)");
+      picker.title = "Network this post is for: its length limit and counting apply. Remembered for this site.";
+      for (const [id, label] of Object.entries(PLATFORM_LABELS)) {
+        const option = document.createElement("option");
+        option.value = id;
+        option.textContent = id === "generic" ? "Any network" : label;
+        picker.append(option);
+      }
+      picker.addEventListener("change", () => onPlatform(picker.value));
+      group.append(picker);
+    }
     const badge = keepFocus(el("button", "badge"));
     badge.type = "button";
+    badge.setAttribute("aria-haspopup", "dialog");
     badge.addEventListener("click", onClick);
-    this.layer.append(badge);
-    return badge;
+    group.append(badge);
+    this.layer.append(group);
+    return group;
+  }
+
+  badgeButton(group) {
+    return group.querySelector(".badge");
+  }
+
+  removeBadge(group) {
+    group.remove();
   }
 
   /** state: {kind: "checking"|"result"|"error", platform, counts, length, limit, grammarOn, message} */
-  renderBadge(badge, state) {
+  renderBadge(group, state) {
+    const badge = this.badgeButton(group);
+    const picker = group.querySelector(".platform-picker");
+    if (picker && picker.value !== state.platform) picker.value = state.platform;
     badge.replaceChildren();
     badge.dataset.state = state.kind;
     badge.dataset.platform = state.platform;
@@ -78,7 +89,7 @@ export class UiRoot {
       badge.title = state.message || "";
       return;
     }
-    badge.title = "Socialcheck: what the social media handbook says about this draft";
+    badge.title = "Socialcheck: what the social media handbook says about this draft (opens the list of findings)";
     if (state.kind === "checking" && !state.counts) {
       badge.append(el("span", "muted", "Checking…"));
       return;
@@ -106,6 +117,8 @@ export class UiRoot {
     grammar.title = state.grammarText ? `Grammar engines: ${state.grammarText}` : "";
     badge.append(grammar);
     if (state.kind === "checking") badge.append(el("span", "muted", "…"));
+    const total = (counts.error || 0) + (counts.warning || 0) + (counts.info || 0);
+    badge.setAttribute("aria-label", `Socialcheck: ${total} finding${total === 1 ? "" : "s"} for ${PLATFORM_LABELS[state.platform] || state.platform}. Open the list of findings.`);
   }
 
   /** Layout read: the badge's size (call in the read phase of a frame). */
@@ -121,48 +134,138 @@ export class UiRoot {
     badge.hidden = editorRect.bottom < 0 || editorRect.top > window.innerHeight;
   }
 
+  // ---- margin markers: findings about a whole sentence or post ------------------------------
+
+  createMarkerLayer() {
+    const layer = el("div", "markers");
+    this.layer.append(layer);
+    return layer;
+  }
+
+  /** One marker a wide finding; pointing at it (or focusing it) shows its card. */
+  renderMarkers(layer, findings, { onPoint }) {
+    const markers = findings.map((finding) => {
+      const marker = keepFocus(el("button", `marker ${finding.severity}`));
+      marker.type = "button";
+      marker.dataset.rule = finding.rule;
+      marker.setAttribute("aria-label", `${CATEGORY_LABELS[finding.category] || finding.category}: ${finding.message}`);
+      marker.addEventListener("mouseenter", () => onPoint(finding, marker.getBoundingClientRect(), false));
+      marker.addEventListener("click", () => onPoint(finding, marker.getBoundingClientRect(), true));
+      return marker;
+    });
+    layer.replaceChildren(...markers);
+  }
+
+  /** Layout write: each marker in the margin left of the editor, beside its lines. */
+  placeMarkers(layer, editorRect, spans) {
+    const markers = [...layer.children];
+    markers.forEach((marker, i) => {
+      const span = spans[i];
+      if (!span) {
+        marker.hidden = true;
+        return;
+      }
+      const top = Math.max(span.top, editorRect.top);
+      const bottom = Math.min(span.bottom, editorRect.bottom);
+      marker.hidden = bottom <= top || editorRect.bottom < 0 || editorRect.top > window.innerHeight;
+      // Side by side when several cover the same lines; outside the box if there is room.
+      const lane = i % 3;
+      const outside = editorRect.left >= 8 + lane * 6;
+      const left = outside ? editorRect.left - 7 - lane * 6 : editorRect.left + 1 + lane * 6;
+      marker.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
+      marker.style.height = `${Math.max(8, Math.round(bottom - top))}px`;
+    });
+  }
+
   // ---- card --------------------------------------------------------------------------------
 
   /**
    * Show the card for a finding (or a plain notice), next to `anchor` (a DOMRect).
    * actions: {onSuggestion(text), onIgnore()}
    */
-  showCard({ finding, notice, anchor, pinned, owner, actions = {} }) {
+  showCard({ finding, notice, anchor, pinned, owner, fromPanel = false, word = "", alsoHere = [], actions = {} }) {
     this.hideCard();
     const card = el("div", `card ${finding ? finding.severity : "notice"}`);
     card.setAttribute("role", "dialog");
-    card.addEventListener("mousedown", (event) => event.preventDefault());
+    card.addEventListener("mousedown", (event) => {
+      if (!(event.target instanceof HTMLAnchorElement)) event.preventDefault();
+    });
     if (finding) {
       card.dataset.rule = finding.rule;
       const head = el("div", "card-head");
-      head.append(el("span", `pill ${finding.severity}`, SEVERITY_LABELS[finding.severity] || finding.severity));
-      head.append(el("span", "category", CATEGORY_LABELS[finding.category] || finding.category));
+      const title = el("span", "category", CATEGORY_LABELS[finding.category] || finding.category);
+      title.id = uniqueId("card-title");
+      head.append(el("span", `pill ${finding.severity}`, SEVERITY_LABELS[finding.severity] || finding.severity), title);
       card.append(head);
-      card.append(el("p", "message", finding.message));
+      const message = el("p", "message", finding.message);
+      message.id = uniqueId("card-message");
+      card.append(message);
+      card.setAttribute("aria-labelledby", title.id);
+      card.setAttribute("aria-describedby", message.id);
+      const suggestions = Array.isArray(finding.suggestions) ? finding.suggestions : [];
+      // Every card says what to do: the suggestions, or else the policy's advice.
+      const advice = finding.advice || fallbackAdvice(finding);
+      if (!suggestions.length && advice) {
+        const what = el("p", "advice");
+        what.append(el("strong", "", "What to do: "), document.createTextNode(advice));
+        card.append(what);
+      }
       if (finding.guideline) {
         const guideline = el("p", "guideline");
-        guideline.append(el("strong", "", "Handbook: "), document.createTextNode(finding.guideline));
+        guideline.append(el("strong", "", "Handbook: "));
+        if (finding.guidelineUrl) {
+          const link = el("a", "guideline-link", finding.guideline);
+          link.href = finding.guidelineUrl;
+          link.target = "_blank";
+          link.rel = "noopener noreferrer";
+          link.title = "Opens the handbook in a new tab";
+          guideline.append(link);
+        } else {
+          guideline.append(document.createTextNode(finding.guideline));
+        }
         card.append(guideline);
       }
-      const suggestions = Array.isArray(finding.suggestions) ? finding.suggestions : [];
       if (suggestions.length) {
         const list = el("div", "suggestions");
+        list.setAttribute("role", "group");
+        list.setAttribute("aria-label", "Suggestions");
         for (const suggestion of suggestions.slice(0, 5)) {
           const button = keepFocus(el("button", "suggestion", suggestion === "" ? "Remove it" : suggestion));
           button.type = "button";
           button.dataset.suggestion = suggestion;
+          button.setAttribute("aria-label", suggestion === "" ? "Remove it" : `Replace with ${suggestion}`);
           button.addEventListener("click", () => actions.onSuggestion && actions.onSuggestion(suggestion));
           list.append(button);
         }
         card.append(list);
       }
+      if (alsoHere.length) {
+        const also = el("p", "also-here");
+        also.append(el("strong", "", "Also about these words: "));
+        for (const other of alsoHere) {
+          const button = keepFocus(el("button", "also", CATEGORY_LABELS[other.finding.category] || other.finding.category));
+          button.type = "button";
+          button.dataset.rule = other.finding.rule;
+          button.addEventListener("click", other.onShow);
+          also.append(button, " ");
+        }
+        card.append(also);
+      }
       const footer = el("div", "card-foot");
+      if (finding.category === "spelling" && word.trim()) {
+        const add = keepFocus(el("button", "add-word", `Add “${word.trim()}” to dictionary`));
+        add.type = "button";
+        add.dataset.word = word.trim();
+        add.addEventListener("click", () => actions.onAddWord && actions.onAddWord(word.trim()));
+        footer.append(add);
+      }
       const ignore = keepFocus(el("button", "ignore", "Ignore for this draft"));
       ignore.type = "button";
       ignore.addEventListener("click", () => actions.onIgnore && actions.onIgnore());
       footer.append(ignore);
       card.append(footer);
     } else {
+      card.setAttribute("aria-label", "Socialcheck");
       card.append(el("p", "message", notice));
     }
     const close = keepFocus(el("button", "close", "×"));
@@ -178,7 +281,7 @@ export class UiRoot {
     });
     this.layer.append(card);
     this.card = card;
-    this.cardState = { finding, owner, pinned: Boolean(pinned), hovered: false, anchor };
+    this.cardState = { finding, owner, pinned: Boolean(pinned), hovered: false, anchor, fromPanel };
     this.placeCard(anchor);
     return card;
   }
@@ -189,7 +292,9 @@ export class UiRoot {
     const height = this.card.offsetHeight;
     let top = anchor.bottom + 6;
     if (top + height > window.innerHeight - 4) top = Math.max(4, anchor.top - height - 6);
-    const left = Math.min(Math.max(4, anchor.left), window.innerWidth - width - 4);
+    // Keep clear of the panel, when it is open.
+    const right = this.panel.isOpen() ? window.innerWidth - this.panel.width() - 8 : window.innerWidth;
+    const left = Math.max(4, Math.min(Math.max(4, anchor.left), right - width - 4));
     this.card.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
   }
 
@@ -230,6 +335,11 @@ export class UiRoot {
     this.layer.append(panel);
     this.imagePanel = panel;
     return body;
+  }
+
+  /** The element focused inside our shadow root, if any. */
+  focused() {
+    return this.shadow.activeElement;
   }
 
   destroy() {

@@ -21,7 +21,7 @@ export class ServerError extends Error {
 export function startHelp(serverUrl) {
   return (
     `The Socialcheck server is not running at ${serverUrl}. ` +
-    "Start it from the project folder with “make serve” (or run “socialcheck serve”), then try again. " +
+    "Start it with “socialcheck serve” in a terminal (or run “socialcheck autostart on” once, to start it at every login), then try again. " +
     "Your text has not been changed."
   );
 }
@@ -59,6 +59,38 @@ export function healthRequest({ serverUrl, token }) {
 
 export function policyRequest({ serverUrl, token }) {
   return { url: `${serverUrl}/v1/policy`, init: { method: "GET", headers: headers(token) } };
+}
+
+/** The personal dictionary: list, add and remove (see the server's /v1/dictionary). */
+export function dictionaryRequest({ serverUrl, token }, action = "list", word = "") {
+  if (action === "add") {
+    return {
+      url: `${serverUrl}/v1/dictionary`,
+      init: { method: "POST", headers: headers(token, { "Content-Type": "application/json" }), body: JSON.stringify({ word }) },
+    };
+  }
+  if (action === "remove") {
+    return { url: `${serverUrl}/v1/dictionary/${encodeURIComponent(word)}`, init: { method: "DELETE", headers: headers(token) } };
+  }
+  return { url: `${serverUrl}/v1/dictionary`, init: { method: "GET", headers: headers(token) } };
+}
+
+/**
+ * What a card needs beyond the finding, from the policy document: what to do (the rule's
+ * advice) and where the handbook point is (its URL).
+ */
+export function findingGuidance(policyDocument) {
+  const guidelines = Array.isArray(policyDocument && policyDocument.guidelines) ? policyDocument.guidelines : [];
+  const rules = Array.isArray(policyDocument && policyDocument.rules) ? policyDocument.rules : [];
+  const byId = new Map(guidelines.map((g) => [g.id, g]));
+  const byTitle = new Map(guidelines.map((g) => [g.title, g]));
+  const advice = new Map(rules.map((r) => [r.id, { advice: r.advice || "", guideline: byId.get(r.guideline) }]));
+  return (finding) => {
+    const rule = advice.get(finding.rule);
+    const guideline = (rule && rule.guideline) || byTitle.get(finding.guideline);
+    const url = guideline && typeof guideline.url === "string" && /^https?:\/\//i.test(guideline.url) ? guideline.url : "";
+    return { ...finding, advice: rule ? rule.advice : "", guidelineUrl: url };
+  };
 }
 
 /** Turn an HTTP error status and the server's JSON error (if any) into a ServerError. */
@@ -114,6 +146,21 @@ export async function send(request, serverUrl, { fetchFn = globalThis.fetch, tim
     );
   }
   return body;
+}
+
+/** The policy pack in force, from /v1/health: its name and the start of its content hash. */
+export function describePack(pack) {
+  if (!pack || typeof pack !== "object" || !pack.name) return "policy pack unknown";
+  const hash = typeof pack.hash === "string" ? pack.hash.replace(/^sha256:/, "").slice(0, 12) : "";
+  return hash ? `${pack.name} (${hash})` : pack.name;
+}
+
+/** Why the newest policy pack was refused, in one line (the pack in force stays), or "". */
+export function describePackProblem(pack) {
+  const problem = pack && typeof pack === "object" ? pack.problem : null;
+  if (!problem || typeof problem !== "object") return "";
+  const where = [problem.file, problem.rule ? `rule ${problem.rule}` : ""].filter(Boolean).join(", ");
+  return `A newer policy pack was not loaded${where ? ` (${where})` : ""}: ${problem.message || "it has a mistake"}. The one shown stays in force.`;
 }
 
 /** A short description of the grammar engines, e.g. "Harper on, LanguageTool off". */

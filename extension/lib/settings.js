@@ -1,4 +1,5 @@
-// The user's settings: defaults, validation, and reading them from chrome.storage.local.
+// The user's settings: defaults, validation, and reading them from chrome.storage.local, with
+// the settings IT pushes through enterprise policy (chrome.storage.managed) winning over them.
 // Every context (worker, content script, popup, options) reads them from storage, never from
 // a worker global: the worker may be stopped at any time.
 
@@ -72,14 +73,81 @@ export function withDefaults(stored = {}) {
 
 const KEYS = Object.keys(DEFAULT_SETTINGS);
 
-/** Read the settings from chrome.storage.local. */
-export async function loadSettings(storage = globalThis.chrome.storage.local) {
-  return withDefaults(await storage.get(KEYS));
+/**
+ * What IT pushed through enterprise policy (chrome.storage.managed, declared in
+ * managed_schema.json). Firefox without a managed-storage manifest, or a browser without
+ * the area, rejects the read: that is "nothing managed", not an error.
+ */
+export async function loadManaged(managed = globalThis.chrome?.storage?.managed) {
+  if (!managed) return {};
+  try {
+    const items = await managed.get(null);
+    return items && typeof items === "object" ? items : {};
+  } catch {
+    return {};
+  }
 }
 
-/** Save some settings (already validated by the caller's form). */
-export async function saveSettings(changes, storage = globalThis.chrome.storage.local) {
+/**
+ * The user's settings with IT's managed ones laid over them: managed settings win.
+ * `managed` lists what is managed, as setting names ("serverUrl") and, for sites, "sites.ID".
+ */
+export function applyManaged(stored = {}, managed = {}) {
+  const user = withDefaults(stored);
+  const pushed = {};
+  const names = [];
+  for (const key of KEYS) {
+    // A pushed value that fails validation is ignored: the user's own setting stays in force.
+    if (key !== "sites" && key in managed && isValidManaged(key, managed[key])) {
+      pushed[key] = managed[key];
+      names.push(key);
+    }
+  }
+  const sites = { ...user.sites };
+  if (managed.sites && typeof managed.sites === "object") {
+    for (const id of Object.keys(sites)) {
+      if (typeof managed.sites[id] === "boolean") {
+        sites[id] = managed.sites[id];
+        names.push(`sites.${id}`);
+      }
+    }
+  }
+  return { ...withDefaults({ ...user, ...pushed, sites }), managed: names };
+}
+
+function isValidManaged(key, value) {
+  try {
+    switch (key) {
+      case "serverUrl":
+        normaliseServerUrl(value);
+        return true;
+      case "token":
+        return typeof value === "string";
+      case "profile":
+        return PROFILES.some((profile) => profile.id === value);
+      case "customSites":
+        return Array.isArray(value);
+      default:
+        return false;
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** Read the settings: chrome.storage.local, with managed settings (enterprise policy) winning. */
+export async function loadSettings(storage = globalThis.chrome.storage.local, managed = globalThis.chrome?.storage?.managed) {
+  return applyManaged(await storage.get(KEYS), await loadManaged(managed));
+}
+
+/** Whether a setting ("profile", or "sites.x") is set by the organisation and so read-only here. */
+export function isManaged(settings, name) {
+  return Array.isArray(settings.managed) && settings.managed.includes(name);
+}
+
+/** Save some settings (already validated by the caller's form); returns the settings now in force. */
+export async function saveSettings(changes, storage = globalThis.chrome.storage.local, managed = globalThis.chrome?.storage?.managed) {
   const merged = withDefaults({ ...(await storage.get(KEYS)), ...changes });
   await storage.set(merged);
-  return merged;
+  return loadSettings(storage, managed);
 }

@@ -3,10 +3,21 @@
 
 import { describeGrammar } from "../lib/api.js";
 import { BUILT_IN_SITES, normaliseSiteOrigin, originToMatchPattern } from "../lib/platforms.js";
-import { PROFILES, loadSettings, normaliseServerUrl, saveSettings } from "../lib/settings.js";
+import { PROFILES, isManaged, loadSettings, normaliseServerUrl, saveSettings } from "../lib/settings.js";
 
 const $ = (id) => document.getElementById(id);
 let customSites = [];
+let current = { managed: [] }; // the settings in force, with what the organisation manages
+
+/** Show a setting pushed by the organisation (enterprise policy) as read-only. */
+function markManaged(input, where = input) {
+  input.disabled = true;
+  input.dataset.managed = "true";
+  const note = document.createElement("span");
+  note.className = "managed";
+  note.textContent = "Set by your organisation";
+  where.after(note);
+}
 
 function say(id, text, kind) {
   const node = $(id);
@@ -78,25 +89,36 @@ async function addSite() {
 
 async function save(event) {
   event.preventDefault();
-  let serverUrl;
-  try {
-    serverUrl = normaliseServerUrl($("server-url").value);
-  } catch (error) {
-    say("save-result", error.message, "invalid");
-    $("server-url").focus();
-    return;
-  }
-  // Requested straight from the click (no await before it), as Chrome requires; for
-  // 127.0.0.1 and localhost the extension has permission already and nobody is asked.
-  const pattern = originToMatchPattern(serverUrl);
-  if (!(await chrome.permissions.request({ origins: [pattern] }))) {
-    say("save-result", `Socialcheck needs your permission to reach ${serverUrl}. Nothing was saved.`, "invalid");
-    return;
+  const changes = {};
+  if (!isManaged(current, "serverUrl")) {
+    let serverUrl;
+    try {
+      serverUrl = normaliseServerUrl($("server-url").value);
+    } catch (error) {
+      say("save-result", error.message, "invalid");
+      $("server-url").focus();
+      return;
+    }
+    // Requested straight from the click (no await before it), as Chrome requires; for
+    // 127.0.0.1 and localhost the extension has permission already and nobody is asked.
+    const pattern = originToMatchPattern(serverUrl);
+    if (!(await chrome.permissions.request({ origins: [pattern] }))) {
+      say("save-result", `Socialcheck needs your permission to reach ${serverUrl}. Nothing was saved.`, "invalid");
+      return;
+    }
+    changes.serverUrl = serverUrl;
   }
   const form = new FormData($("settings"));
-  const sites = Object.fromEntries(BUILT_IN_SITES.map((site) => [site.id, form.getAll("site").includes(site.id)]));
-  await saveSettings({ serverUrl, token: $("token").value, profile: form.get("profile"), sites, customSites });
-  $("server-url").value = serverUrl;
+  // Managed settings are not the user's to save: their own value is kept underneath.
+  const own = (await chrome.storage.local.get("sites")).sites || {};
+  changes.sites = Object.fromEntries(
+    BUILT_IN_SITES.map((site) => [site.id, isManaged(current, `sites.${site.id}`) ? own[site.id] ?? true : form.getAll("site").includes(site.id)]),
+  );
+  if (!isManaged(current, "token")) changes.token = $("token").value;
+  if (!isManaged(current, "profile")) changes.profile = form.get("profile");
+  if (!isManaged(current, "customSites")) changes.customSites = customSites;
+  current = await saveSettings(changes);
+  $("server-url").value = current.serverUrl;
   say("save-result", "Saved.", "good");
 }
 
@@ -110,8 +132,27 @@ async function testConnection() {
   }
 }
 
+function showManaged(settings) {
+  if (isManaged(settings, "serverUrl")) markManaged($("server-url"));
+  if (isManaged(settings, "token")) markManaged($("token"));
+  if (isManaged(settings, "profile")) {
+    for (const input of document.querySelectorAll('input[name="profile"]')) input.disabled = true;
+    markManaged(document.createElement("input"), $("profiles").lastElementChild);
+  }
+  for (const site of BUILT_IN_SITES) {
+    if (isManaged(settings, `sites.${site.id}`)) markManaged($(`site-${site.id}`), $(`site-${site.id}`).nextElementSibling);
+  }
+  if (isManaged(settings, "customSites")) {
+    for (const button of $("custom-sites").querySelectorAll("button")) button.disabled = true;
+    markManaged($("new-site"));
+    $("add-site").disabled = true;
+  }
+  $("managed-note").hidden = settings.managed.length === 0;
+}
+
 async function main() {
   const settings = await loadSettings();
+  current = settings;
   $("server-url").value = settings.serverUrl;
   $("token").value = settings.token;
   for (const profile of PROFILES) {
@@ -122,6 +163,7 @@ async function main() {
   }
   customSites = [...settings.customSites];
   renderCustomSites();
+  showManaged(settings);
   $("settings").addEventListener("submit", save);
   $("add-site").addEventListener("click", addSite);
   $("test-connection").addEventListener("click", testConnection);

@@ -1,10 +1,10 @@
 // The popup: server status, the active profile, this site on or off, and the image checker.
 // It asks the service worker for everything that touches the server.
 
-import { describeGrammar } from "../lib/api.js";
+import { describeGrammar, describePack, describePackProblem } from "../lib/api.js";
 import { readAsDataUrl, renderImageReport } from "../lib/imagereport.js";
 import { BUILT_IN_SITES, PLATFORM_LABELS, builtInSiteFor, normaliseSiteOrigin, originToMatchPattern } from "../lib/platforms.js";
-import { PROFILES, loadSettings, saveSettings } from "../lib/settings.js";
+import { PROFILES, isManaged, loadSettings, saveSettings } from "../lib/settings.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -19,12 +19,12 @@ function showStartHelp(container, message) {
   container.replaceChildren();
   container.append(document.createTextNode(message));
   container.append(document.createElement("br"));
-  container.append(document.createTextNode("In a terminal, in the project folder: "));
-  const make = document.createElement("code");
-  make.textContent = "make serve";
-  const direct = document.createElement("code");
-  direct.textContent = "socialcheck serve";
-  container.append(make, document.createTextNode(" (or "), direct, document.createTextNode(")."));
+  container.append(document.createTextNode("In a terminal: "));
+  const serve = document.createElement("code");
+  serve.textContent = "socialcheck serve";
+  const autostart = document.createElement("code");
+  autostart.textContent = "socialcheck autostart on";
+  container.append(serve, document.createTextNode(" (or, to start it at every login, "), autostart, document.createTextNode(")."));
   container.hidden = false;
 }
 
@@ -37,6 +37,11 @@ async function showServer(settings) {
     status.textContent = health.status === "ok" || !health.status ? "Running and reachable" : `Reachable (${health.status})`;
     $("server-version").textContent = health.version || "unknown";
     $("grammar-engine").textContent = describeGrammar(health.engines);
+    $("policy-pack").textContent = health.pack ? describePack(health.pack) : health.policy || "unknown";
+    if (health.pack && health.pack.hash) $("policy-pack").title = `${health.pack.hash} from ${health.pack.source}`;
+    const problem = describePackProblem(health.pack);
+    $("pack-problem").textContent = problem;
+    $("pack-problem").hidden = !problem;
     $("server-help").hidden = true;
   } catch (error) {
     status.dataset.state = "down";
@@ -58,6 +63,10 @@ function fillProfiles(settings) {
     select.append(option);
   }
   select.value = settings.profile;
+  if (isManaged(settings, "profile")) {
+    select.disabled = true;
+    select.title = "Set by your organisation";
+  }
   select.addEventListener("change", () => saveSettings({ profile: select.value }));
 }
 
@@ -77,6 +86,10 @@ async function showSite(settings) {
     return on;
   };
   let on = render(settings);
+  if (isManaged(settings, site ? `sites.${site.id}` : "customSites")) {
+    button.disabled = true;
+    button.title = "Set by your organisation";
+  }
   button.addEventListener("click", async () => {
     const origin = normaliseSiteOrigin(url.origin);
     // Asked first, before any await, while Chrome still counts the click: it asks the user.

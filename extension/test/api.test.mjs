@@ -65,8 +65,8 @@ describe("errors in plain words", () => {
 
   it("says how to start the server", () => {
     const message = startHelp(serverUrl);
-    assert.match(message, /make serve/);
     assert.match(message, /socialcheck serve/);
+    assert.match(message, /socialcheck autostart on/);
     assert.match(message, /not been changed/);
   });
 });

@@ -35,7 +35,7 @@ describe("CheckScheduler", () => {
     }
   });
 
-  it("never lets a stale answer overwrite a newer one, whatever order they arrive in", async () => {
+  it("never races two checks: an edit made while one is in flight is checked once it is back", async () => {
     mock.timers.enable({ apis: ["setTimeout"] });
     try {
       const { calls, check } = controlledCheck();
@@ -45,15 +45,90 @@ describe("CheckScheduler", () => {
       mock.timers.tick(100);
       scheduler.update("second");
       mock.timers.tick(100);
-      assert.equal(calls.length, 2);
-      calls[1].resolve({ id: "new" });
-      await settle();
+      scheduler.update("third");
+      mock.timers.tick(100);
+      assert.equal(calls.length, 1, "the second check waits for the first");
       calls[0].resolve({ id: "old" });
       await settle();
-      assert.deepEqual(results, [["new", "second"]]);
+      assert.deepEqual(calls.map((call) => call.text), ["first", "third"], "superseded: only the newest text is checked next");
+      calls[1].resolve({ id: "new" });
+      await settle();
+      assert.deepEqual(results, [["new", "third"]]);
+      assert.equal(scheduler.checksSent, 2);
     } finally {
       mock.timers.reset();
     }
+  });
+
+  it("waits a few of the typist's own gaps, between the shortest and the longest pause", () => {
+    mock.timers.enable({ apis: ["setTimeout"] });
+    let clock = 0;
+    try {
+      const { calls, check } = controlledCheck();
+      const scheduler = new CheckScheduler({ minDelayMs: 150, maxDelayMs: 500, check, onResult: () => {}, now: () => clock });
+      assert.equal(scheduler.delay(), 500, "before any typing is seen: the long pause");
+      // A steady typist, 100 ms a key: no check while they type, one soon after they stop.
+      for (const letter of "Leicester") {
+        scheduler.update(`${scheduler.text || ""}${letter}`);
+        clock += 100;
+        mock.timers.tick(100);
+      }
+      assert.equal(calls.length, 0);
+      assert.equal(scheduler.delay(), 300);
+      mock.timers.tick(199); // 100 ms have passed since the last key
+      assert.equal(calls.length, 0);
+      mock.timers.tick(1);
+      assert.equal(calls.length, 1);
+      // Keys pressed all at once (a paste, a test's typing): the shortest pause.
+      const quick = new CheckScheduler({ minDelayMs: 150, maxDelayMs: 500, check, onResult: () => {}, now: () => clock });
+      for (const text of ["a", "ab", "abc", "abcd"]) quick.update(text);
+      assert.equal(quick.delay(), 150);
+      // A slow typist is never checked sooner than with the long fixed pause.
+      const slow = new CheckScheduler({ minDelayMs: 150, maxDelayMs: 500, check, onResult: () => {}, now: () => clock });
+      for (const text of ["a", "ab", "abc", "abcd"]) {
+        clock += 400;
+        slow.update(text);
+      }
+      assert.equal(slow.delay(), 500);
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it("sends no more checks per word than a fixed half-second pause, for a typist with pauses between words", () => {
+    // A recorded-like rhythm: 90-140 ms between letters, 200-320 ms between words.
+    const gaps = [];
+    for (let word = 0; word < 40; word += 1) {
+      for (let letter = 0; letter < 5; letter += 1) gaps.push(90 + ((word * 7 + letter * 13) % 50));
+      gaps.push(200 + ((word * 37) % 120));
+    }
+    const count = (options) => {
+      mock.timers.enable({ apis: ["setTimeout"] });
+      let clock = 0;
+      try {
+        const scheduler = new CheckScheduler({ ...options, check: () => new Promise(() => {}), onResult: () => {}, now: () => clock });
+        let sent = 0;
+        scheduler.check = () => {
+          sent += 1;
+          return Promise.resolve({});
+        };
+        let text = "";
+        for (const gap of gaps) {
+          text += "x";
+          scheduler.update(text);
+          clock += gap;
+          mock.timers.tick(gap);
+        }
+        mock.timers.tick(1000);
+        return sent;
+      } finally {
+        mock.timers.reset();
+      }
+    };
+    const fixed = count({ delayMs: 500 });
+    const adaptive = count({ minDelayMs: 150, maxDelayMs: 500 });
+    assert.ok(adaptive <= fixed, `adaptive ${adaptive} checks, fixed ${fixed}`);
+    assert.ok(adaptive >= 1);
   });
 
   it("drops an answer when the user typed while it was on its way", async () => {
@@ -109,8 +184,10 @@ describe("CheckScheduler", () => {
     scheduler.update("text");
     scheduler.flush();
     scheduler.recheck();
-    assert.equal(calls.length, 2);
+    assert.equal(calls.length, 1, "the recheck waits for the check in flight");
     calls[0].resolve({ id: "before the profile changed" });
+    await settle();
+    assert.equal(calls.length, 2);
     calls[1].resolve({ id: "after" });
     await settle();
     assert.deepEqual(results, ["after"]);

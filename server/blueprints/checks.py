@@ -63,12 +63,14 @@ def check_text() -> Response:
     profile = _optional_string(payload, "profile", None) or None  # "" means the policy's default
 
     states = engines.states()
-    key = cache_key(text, platform, profile, engines.readiness(states))
+    # The pack may be replaced while serving (server.policy_source): answers are cached per pack.
+    policy, generation = engines.policy_in_force()
+    key = cache_key(text, platform, profile, engines.readiness(states), generation)
     answer = engines.cache.get(key)
     hit = answer is not None
     if answer is None:
         report = checker.check_text(
-            text, platform=platform, profile=profile, policy=engines.policy, grammar=engines.settings.grammar
+            text, platform=platform, profile=profile, policy=policy, grammar=engines.settings.grammar
         )
         answer = report.to_dict()
         answer["findings"] = findings_to_utf16(text, answer["findings"])

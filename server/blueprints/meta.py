@@ -29,6 +29,7 @@ def health() -> Response:
             "status": engines.status(states),
             "version": __version__,
             "policy": engines.policy.name,
+            "pack": engines.source.state() if engines.source is not None else None,  # always set by Engines.start
             "engines": states,
             "token_required": engines.settings.require_token,
             "cache": engines.cache.stats(),
@@ -70,6 +71,8 @@ def policy_document(policy: Policy) -> dict[str, Any]:
         "guidelines": [
             {"id": g.id, "title": g.title, "text": g.text, "url": g.url} for g in policy.guidelines.values()
         ],
+        # What to do about each rule's finding, for cards whose finding has no suggestion.
+        "rules": [{"id": r.id, "guideline": r.guideline, "advice": policy.advice(r.id)} for r in policy.rules.values()],
     }
 
 

@@ -26,6 +26,7 @@ SCREENSHOTS = (
 class LiveServer:
     url: str
     port: int
+    config: Path | None = None  # its config folder
 
     def post_json(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._request("POST", path, json.dumps(body).encode(), {"Content-Type": "application/json"})
@@ -47,6 +48,9 @@ class LiveServer:
 
     def get(self, path: str) -> dict[str, Any]:
         return self._request("GET", path, None, {})
+
+    def delete(self, path: str) -> dict[str, Any]:
+        return self._request("DELETE", path, None, {})
 
     def _request(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> dict[str, Any]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browser_support import ROOT, Browser, LiveServer
@@ -46,8 +47,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[LiveServer]:
-    """`socialcheck serve`'s own code path (server.serve.run) in a subprocess, on a free port."""
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`socialcheck serve`'s own code path (server.serve.run) in a subprocess, on a free port,
+    with a config folder of its own (where it keeps the personal dictionary)."""
+    config = tmp_path_factory.mktemp("socialcheck-config")
     code = (
         "import sys\n"
         "from server.serve import run\n"
@@ -59,6 +62,7 @@ def live_server() -> Iterator[LiveServer]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, "SOCIALCHECK_CONFIG_DIR": str(config)},
     )
     lines: list[str] = []
     port = None
@@ -73,7 +77,7 @@ def live_server() -> Iterator[LiveServer]:
         pytest.fail("the socialcheck server did not start:\n" + "".join(lines))
     # Keep reading its output so it never blocks on a full pipe.
     threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()  # type: ignore[union-attr]
-    server = LiveServer(url=f"http://127.0.0.1:{port}", port=port)
+    server = LiveServer(url=f"http://127.0.0.1:{port}", port=port, config=config)
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         engines = server.get("/v1/health")["engines"]
@@ -141,38 +145,44 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser(tmp_path_factory: pytest.TempPathFactory, live_server: LiveServer) -> Iterator[Browser]:
+def playwright_session() -> Iterator[Any]:
+    """One Playwright for the session: its sync API allows no second one at the same time."""
     if not CHROMIUM.exists():
         _missing(f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory, live_server: LiveServer, playwright_session: Any) -> Iterator[Browser]:
     profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            viewport={"width": 900, "height": 600},
-            args=[
-                f"--disable-extensions-except={EXTENSION}",
-                f"--load-extension={EXTENSION}",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        try:
-            worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker", timeout=15000)
-            extension_id = worker.url.split("/")[2]
-            chrome = Browser(context=context, extension_id=extension_id)
-            chrome.storage_set({"serverUrl": live_server.url, "customSites": ["http://127.0.0.1"], "profile": "corporate"})
-            deadline = time.monotonic() + 10
-            while "http://127.0.0.1/*" not in chrome.registered_matches():
-                assert time.monotonic() < deadline, "the worker did not register the content script for 127.0.0.1"
-                time.sleep(0.1)
-            yield chrome
-        finally:
-            context.close()
+    context = playwright_session.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        viewport={"width": 900, "height": 600},
+        args=[
+            f"--disable-extensions-except={EXTENSION}",
+            f"--load-extension={EXTENSION}",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    )
+    try:
+        worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker", timeout=15000)
+        extension_id = worker.url.split("/")[2]
+        chrome = Browser(context=context, extension_id=extension_id)
+        chrome.storage_set({"serverUrl": live_server.url, "customSites": ["http://127.0.0.1"], "profile": "corporate"})
+        deadline = time.monotonic() + 10
+        while "http://127.0.0.1/*" not in chrome.registered_matches():
+            assert time.monotonic() < deadline, "the worker did not register the content script for 127.0.0.1"
+            time.sleep(0.1)
+        yield chrome
+    finally:
+        context.close()

@@ -206,7 +206,7 @@ def test_a_stopped_server_is_explained_and_the_text_is_kept(browser: Browser, pa
         assert "Server not running" in badge.text_content()
         badge.click()
         help_text = page.locator(CARD).text_content()
-        assert "make serve" in help_text and "socialcheck serve" in help_text
+        assert "socialcheck serve" in help_text and "socialcheck autostart on" in help_text
         assert page.input_value("#draft") == DRAFT
         page.close()
 
@@ -214,7 +214,7 @@ def test_a_stopped_server_is_explained_and_the_text_is_kept(browser: Browser, pa
         status = popup.locator('#server-status[data-state="down"]')
         status.wait_for(timeout=WAIT_MS)
         assert status.text_content() == "Not running"
-        assert "make serve" in popup.locator("#server-help").text_content()
+        assert "socialcheck autostart on" in popup.locator("#server-help").text_content()
         popup.close()
     finally:
         browser.storage_set({"serverUrl": live_server.url})
