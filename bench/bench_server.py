@@ -69,7 +69,7 @@ def load_real_drafts(count: int) -> None:
     from bench_real import CORPUS, made_new, real_posts
 
     posts = real_posts(CORPUS)
-    REAL_DRAFTS.extend(made_new(posts[n % len(posts)], n) for n in range(count))
+    REAL_DRAFTS.extend(made_new(posts[n % len(posts)]) for n in range(count))
 
 
 @dataclass
