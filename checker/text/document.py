@@ -99,9 +99,12 @@ class Document:
         if not self.special:  # most sentences: no span to look up for each word
             return [Token(m.start(), m.end(), word, word.lower().replace("’", "'")) for m in WORD.finditer(self.text) for word in (m.group(),)]
         tokens = []
+        specials, ahead = self.special, 0  # both in order: walk them together (what special_at finds)
         for match in WORD.finditer(self.text):
             start, end = match.span()
-            span = self.special_at(start, end)
+            while ahead < len(specials) and specials[ahead].end <= start:
+                ahead += 1
+            span = specials[ahead] if ahead < len(specials) and specials[ahead].start < end else None
             if span is not None and span.kind != "hashtag":
                 continue
             word = match.group()
