@@ -149,3 +149,14 @@ def test_context_checks_stay_linear_on_long_text():
     check = terms_rule(words=["trash"], context={"trash": {"only_in": ["you {any} {any} {term}", "what a {term}"]}})
     text = "trash " * 20_000
     assert found(check, text) == []
+
+
+def test_one_context_names_several_terms_and_a_term_in_two_keeps_both():
+    check = terms_rule(
+        words=["loser", "losers", "clown"],
+        context={"loser|losers|clown": {"only_in": ["are {term}", "what a {term}"]}, "losers": {"not_in": ["winners and {term}"]}},
+    )
+    assert found(check, "They are losers") == [("losers", ())]
+    assert found(check, "What a clown") == [("clown", ())]
+    assert found(check, "We are winners and losers") == []
+    assert found(check, "the winners and losers of the budget") == []

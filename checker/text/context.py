@@ -108,7 +108,7 @@ def _around(phrase: ContextPhrase, tokens: Sequence[Token], text: str, first: in
 
 def _fits(pattern: str | frozenset[str], word: str) -> bool:
     if isinstance(pattern, frozenset):
-        return word in pattern or (word.endswith("'s") and word[:-2] in pattern)
+        return any(_fits(choice, word) for choice in pattern)
     if pattern == "{any}":
         return True
     if pattern == "{positive}":

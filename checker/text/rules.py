@@ -181,19 +181,23 @@ class Terms(Check):
         self.case_sensitive = self.options.get("case_sensitive", False)
 
     def _contexts(self, entries: Mapping[str, Any]) -> dict[str, TermContext]:
+        """`context."clown|clowns" = { only_in = [...], not_in = [...] }`: one context for each term named."""
         contexts = {}
-        for term, table in self.options.get("context", {}).items():
-            if term not in entries:
-                raise self.error(f"context.{term!r} names a term the rule does not list")
+        for key, table in self.options.get("context", {}).items():
             if not isinstance(table, dict) or not table or set(table) - {"only_in", "not_in"}:
-                raise self.error(f"context.{term!r} must be a table with 'only_in' and/or 'not_in' (lists of phrases with {{term}})")
+                raise self.error(f"context.{key!r} must be a table with 'only_in' and/or 'not_in' (lists of phrases with {{term}})")
             try:
-                contexts[term] = TermContext(
+                compiled = TermContext(
                     only_in=compile_context(_string_list(table.get("only_in", []))),
                     not_in=compile_context(_string_list(table.get("not_in", []))),
                 )
             except ValueError as problem:
-                raise self.error(f"context.{term!r}: {problem}") from None
+                raise self.error(f"context.{key!r}: {problem}") from None
+            for term in key.split("|"):
+                if term not in entries:
+                    raise self.error(f"context.{key!r} names {term!r}, a term the rule does not list")
+                earlier = contexts.get(term)  # a term in two tables keeps the phrases of both
+                contexts[term] = compiled if earlier is None else TermContext(earlier.only_in + compiled.only_in, earlier.not_in + compiled.not_in)
         return contexts
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
@@ -609,7 +613,7 @@ class Attack(Check):
     The words' negativity is VADER's lexicon valence; a negation in between ("you are not alone") cancels.
     """
 
-    options_schema = {"targets": list, "window": int, "max_valence": (int, float), "negations": list}
+    options_schema = {"targets": list, "window": int, "max_valence": (int, float), "negations": list, "not_in": list}
     required = ("targets",)
 
     def setup(self, policy: Policy) -> None:
@@ -620,18 +624,25 @@ class Attack(Check):
         self.window = self.options.get("window", 4)
         self.max_valence = float(self.options.get("max_valence", -1.5))
         self.negations = set(self.strings("negations")) or {"not", "no", "never", "isn't", "aren't", "wasn't", "don't", "n't", "nothing"}
+        # Contexts in which the negative word is not aimed at anyone: "bloody brilliant", "a horrible day".
+        try:
+            self.not_in = TermContext(not_in=compile_context(self.strings("not_in")))
+        except ValueError as problem:
+            raise self.error(f"not_in: {problem}") from None
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         tokens = doc.tokens
         for match in self.targets.finditer(doc):
             after = match.first_token + len(match.phrase.words)
-            for token in tokens[after : after + self.window]:
+            for position, token in enumerate(tokens[after : after + self.window], start=after):
                 if token.lower in self.negations or token.lower.endswith("n't"):
                     break
                 if doc.text[match.end : token.start].strip(" ,") and any(ch in ".!?;\n" for ch in doc.text[match.end : token.start]):
                     break
                 # Participles describe what happened ("arrested", "lying"), not who someone is.
                 if not token.lower.endswith(("ing", "ed")) and analysis.valence(token.lower) <= self.max_valence:
+                    if not self.not_in.allows(tokens, doc.text, position, position):
+                        break
                     yield self.finding(match.start, token.end, match=doc.text[match.start : token.end])
                     break
 
