@@ -160,3 +160,8 @@ def test_one_context_names_several_terms_and_a_term_in_two_keeps_both():
     assert found(check, "What a clown") == [("clown", ())]
     assert found(check, "We are winners and losers") == []
     assert found(check, "the winners and losers of the budget") == []
+
+
+def test_a_word_stretched_in_two_places_still_matches():
+    assert [rule for rule, _, _ in findings("Fuuckkkk youuuuu", "offensive.")] == ["offensive.profanity"]
+    assert findings("A looong day at the booook fair", "offensive.") == []

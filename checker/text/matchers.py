@@ -24,6 +24,7 @@ SPACES = re.compile(r"\s+")
 HYPHENS = re.compile(r"[-‐‑]")
 PHRASE_WORD = re.compile(r"[^\W_](?:[\w]|['’][^\W_])*\*?")
 ELONGATED = re.compile(r"([a-z])\1{2,}")
+DOUBLED = re.compile(r"([a-z])\1+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +78,13 @@ def make_phrase(text: str, suggestions: Sequence[str] = (), hyphen_or_space: boo
 
 
 def _forms(word: str) -> tuple[str, ...]:
-    """The word, and for "fuuuck" or "sooo" the word with stretched letters squeezed to one and to two."""
+    """The word, and for "fuuuck" or "sooo" the word with stretched letters squeezed to one and to two (and every double to one)."""
     if word.endswith("'s") and len(word) > 3:
         return (word, word[:-2])  # the possessive: "chairman's" is "chairman"
     if ELONGATED.search(word) is None:
         return (word,)
-    return (word, ELONGATED.sub(r"\1", word), ELONGATED.sub(r"\1\1", word))
+    # A stretched word stretches more than one letter ("fuuckkkk"): squeeze every double too.
+    return (word, ELONGATED.sub(r"\1", word), ELONGATED.sub(r"\1\1", word), DOUBLED.sub(r"\1", word))
 
 
 def _word_matches(pattern: str, word: str) -> bool:
