@@ -97,7 +97,12 @@ class PhraseIndex:
     """All the phrases of a list, indexed by their first word."""
 
     def __init__(self, entries: Mapping[str, Sequence[str]] | Sequence[Phrase], hyphen_or_space: bool = True) -> None:
-        """`entries`: phrases with their suggestions, or `Phrase`s already made (see `make_phrase`)."""
+        """`entries`: phrases with their suggestions, or `Phrase`s already made (see `make_phrase`).
+
+        For a mapping, `hyphen_or_space` (on by default) keeps the lenient joins that the lists
+        which only clear or aim a match want (exceptions, context words, targets); a `terms`
+        rule builds its own phrases and joins them as written unless it says otherwise.
+        """
         self.exact: dict[str, list[Phrase]] = {}
         prefixed: list[Phrase] = []
         if isinstance(entries, Mapping):
