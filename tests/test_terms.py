@@ -165,3 +165,9 @@ def test_one_context_names_several_terms_and_a_term_in_two_keeps_both():
 def test_a_word_stretched_in_two_places_still_matches():
     assert [rule for rule, _, _ in findings("Fuuckkkk youuuuu", "offensive.")] == ["offensive.profanity"]
     assert findings("A looong day at the booook fair", "offensive.") == []
+
+
+def test_a_phrase_without_a_suggestion_is_matched_as_written():
+    # Nothing says which word of "do not share" takes a plural; "data breach" lists its plural itself if it wants it.
+    assert list(word_forms("do not share", ())) == []
+    assert dict(word_forms("tribunal", ())) == {"tribunals": ()}

@@ -5,8 +5,8 @@ forms (and comparatives) come from lemminflect's English lexicon, never from
 hand-written suffix rules. A form is made only where every suggestion takes
 the same form, so the suggestion keeps the writer's form: "chairmen" ->
 "chairs", "blacklisting" -> "blocklisting", "turned a blind eye" -> "ignored".
-A term with no suggestion gets its plural only: a verb form of a noun is
-rarely the same insult ("a creep", but "crept"). Possessives need no forms:
+A one-word term with no suggestion gets its plural only: a verb form of a
+noun is rarely the same insult ("a creep", but "crept"). Possessives need no forms:
 the matcher reads "chairman's" as "chairman" and leaves the "'s" in place.
 """
 
@@ -29,6 +29,8 @@ def word_forms(term: str, suggestions: Sequence[str]) -> Iterator[tuple[str, tup
     words = term.split(" ")
     if not all(_plain(word) for word in words):
         return  # prefixes ("fuck*"), names with capitals, text-speak with digits: listed as written
+    if not suggestions and len(words) > 1:
+        return  # without a suggestion to agree with, "do not share" would become "do not shares"
     seen = {term.lower()}
     for tag in (*NOUN_FORMS, *ADJECTIVE_FORMS, *VERB_FORMS):
         if not suggestions and tag not in NOUN_FORMS:
