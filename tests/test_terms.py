@@ -171,3 +171,11 @@ def test_a_phrase_without_a_suggestion_is_matched_as_written():
     # Nothing says which word of "do not share" takes a plural; "data breach" lists its plural itself if it wants it.
     assert list(word_forms("do not share", ())) == []
     assert dict(word_forms("tribunal", ())) == {"tribunals": ()}
+
+
+def test_word_forms_of_a_phrase_need_a_suggestion_that_takes_the_form():
+    # "the blind" is about people: "the blinds" at the window is not one of its forms.
+    assert "the blinds" not in dict(word_forms("the blind", ("blind people",)))
+    # "falls on deaf ears" -> "was ignored" is already inflected: no "felled on deaf ears" -> "wassed ignored".
+    assert list(word_forms("fell on deaf ears", ("was ignored",))) == []
+    assert dict(word_forms("maiden name", ("family name",))) == {"maiden names": ("family names",)}

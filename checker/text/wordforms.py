@@ -20,6 +20,7 @@ from functools import lru_cache
 NOUN_FORMS = ("NNS",)
 VERB_FORMS = ("VBD", "VBN", "VBG", "VBZ")
 ADJECTIVE_FORMS = ("JJR", "JJS")
+ARTICLES = frozenset({"the", "a", "an"})
 # In a suggestion such as "person with an addiction" the head noun comes before these words.
 AFTER_HEAD = frozenset({"with", "of", "who", "whose", "in", "for", "from", "to", "and", "or", "at", "on"})
 
@@ -32,15 +33,21 @@ def word_forms(term: str, suggestions: Sequence[str]) -> Iterator[tuple[str, tup
     if not suggestions and len(words) > 1:
         return  # without a suggestion to agree with, "do not share" would become "do not shares"
     seen = {term.lower()}
+    phrase = len(words) > 1
     for tag in (*NOUN_FORMS, *ADJECTIVE_FORMS, *VERB_FORMS):
         if not suggestions and tag not in NOUN_FORMS:
             continue
+        if phrase and tag in ADJECTIVE_FORMS:
+            continue  # "deaf and dumber" is no one's phrase
+        if phrase and tag in NOUN_FORMS and words[0].lower() in ARTICLES:
+            continue  # "the blind" means people; "the blinds" are at the window
         at = 0 if tag in VERB_FORMS else len(words) - 1
         for form in _inflections(words[at].lower(), tag):
             inflected = " ".join([*words[:at], _like(form, words[at]), *words[at + 1 :]])
             if inflected.lower() in seen:
                 continue
-            new_suggestions = tuple(_inflect_phrase(s, tag) for s in suggestions)
+            # A word the lexicon lacks takes the regular form only beside a one-word term ("blacklisting" -> "blocklisting").
+            new_suggestions = tuple(_inflect_phrase(s, tag, allow_oov=not phrase) for s in suggestions)
             if any(s is None for s in new_suggestions):
                 continue
             seen.add(inflected.lower())
@@ -64,7 +71,7 @@ def _inflections(word: str, tag: str) -> tuple[str, ...]:
     return tuple(form for form in forms if form != word and " " not in form and "-" not in form)
 
 
-def _inflect_phrase(suggestion: str, tag: str) -> str | None:
+def _inflect_phrase(suggestion: str, tag: str, allow_oov: bool = True) -> str | None:
     """The suggestion in the form `tag`, or None when it has no such form ("disappointing" has no past tense)."""
     if not suggestion:
         return suggestion
@@ -73,15 +80,15 @@ def _inflect_phrase(suggestion: str, tag: str) -> str | None:
         at = 0
     else:
         at = next((i - 1 for i, word in enumerate(words) if i and word.lower() in AFTER_HEAD), len(words) - 1)
-    form = _inflect_word(words[at], tag)
+    form = _inflect_word(words[at], tag, allow_oov and len(words) == 1)
     if form is None:
         return None
     return " ".join([*words[:at], form, *words[at + 1 :]])
 
 
 @lru_cache(maxsize=8192)
-def _inflect_word(word: str, tag: str) -> str | None:
-    from lemminflect import getAllInflections, getInflection
+def _inflect_word(word: str, tag: str, allow_oov: bool) -> str | None:
+    from lemminflect import getAllInflections, getAllLemmas, getInflection
 
     if not word.isalpha():
         return None
@@ -89,6 +96,8 @@ def _inflect_word(word: str, tag: str) -> str | None:
     known = getAllInflections(lower)
     if known:
         forms = known.get(tag, ())
+    elif getAllLemmas(lower) or not allow_oov:
+        return None  # already inflected ("lessons", "was"), or unknown where a guess could be wrong
     else:
         # A word the lexicon lacks ("blocklist") takes the regular form; the term's own form says the tag fits.
         forms = getInflection(lower, tag, inflect_oov=True)
