@@ -21,6 +21,7 @@ NOUN_FORMS = ("NNS",)
 VERB_FORMS = ("VBD", "VBN", "VBG", "VBZ")
 ADJECTIVE_FORMS = ("JJR", "JJS")
 ARTICLES = frozenset({"the", "a", "an"})
+INFLECTED_ENDINGS = ("s", "ed", "ing")
 # In a suggestion such as "person with an addiction" the head noun comes before these words.
 AFTER_HEAD = frozenset({"with", "of", "who", "whose", "in", "for", "from", "to", "and", "or", "at", "on"})
 
@@ -88,7 +89,7 @@ def _inflect_phrase(suggestion: str, tag: str, allow_oov: bool = True) -> str | 
 
 @lru_cache(maxsize=8192)
 def _inflect_word(word: str, tag: str, allow_oov: bool) -> str | None:
-    from lemminflect import getAllInflections, getAllLemmas, getInflection
+    from lemminflect import getAllInflections, getInflection
 
     if not word.isalpha():
         return None
@@ -96,8 +97,10 @@ def _inflect_word(word: str, tag: str, allow_oov: bool) -> str | None:
     known = getAllInflections(lower)
     if known:
         forms = known.get(tag, ())
-    elif getAllLemmas(lower) or not allow_oov:
-        return None  # already inflected ("lessons", "was"), or unknown where a guess could be wrong
+    elif not allow_oov or lower.endswith(INFLECTED_ENDINGS):
+        # Not a base form the lexicon knows: already inflected ("lessons", "was"), or a guess that could be wrong.
+        # (Asking lemminflect's lemmatizer would say which, but it costs 33 MB for the life of the process.)
+        return None
     else:
         # A word the lexicon lacks ("blocklist") takes the regular form; the term's own form says the tag fits.
         forms = getInflection(lower, tag, inflect_oov=True)
