@@ -179,3 +179,16 @@ def test_word_forms_of_a_phrase_need_a_suggestion_that_takes_the_form():
     # "falls on deaf ears" -> "was ignored" is already inflected: no "felled on deaf ears" -> "wassed ignored".
     assert list(word_forms("fell on deaf ears", ("was ignored",))) == []
     assert dict(word_forms("maiden name", ("family name",))) == {"maiden names": ("family names",)}
+
+
+def test_the_lexicon_is_let_go_once_a_policy_is_compiled_and_comes_back_when_needed():
+    from lemminflect.core.Inflections import Inflections
+
+    from checker.policy import DEFAULT_PACK, read_policy
+    from checker.text.engine import compile_checker
+
+    compile_checker(read_policy(DEFAULT_PACK))
+    instance = type(Inflections)._instances.get(Inflections)
+    assert instance is not None and not hasattr(instance, "infl_dict")
+    # A term never seen before still gets its forms: lemminflect loads its lexicon again.
+    assert dict(word_forms("locksmith", ("key cutter",))) == {"locksmiths": ("key cutters",)}

@@ -109,3 +109,19 @@ def _inflect_word(word: str, tag: str, allow_oov: bool) -> str | None:
     if tag == "NNS" and lower.endswith("person"):
         return word[: -len("person")] + "people"  # "spokespeople", not the lexicon's legal "spokespersons"
     return _like(forms[0], word) if word[:1].isupper() else forms[0]
+
+
+def release_lexicon() -> None:
+    """Let go of lemminflect's lexicon once a policy is compiled; it loads again if a new policy needs it.
+
+    It is some 18 MB of small objects that every full garbage collection would walk for the
+    life of a server, adding pauses to requests; the forms a policy needs are already made
+    (and the word lookups stay memoised above).
+    """
+    try:
+        from lemminflect.core.Inflections import Inflections
+    except ImportError:  # pragma: no cover - lemminflect is a dependency
+        return
+    instance = type(Inflections)._instances.get(Inflections)  # the library's singleton, if it was made
+    if instance is not None and hasattr(instance, "infl_dict"):
+        del instance.infl_dict  # lemminflect reloads it lazily (Inflections._getInflDict)
