@@ -51,6 +51,7 @@ SCRIPTS = (
         ("--no-grammar", "--seconds", "4", "--requests", "1500"),
         ("--no-grammar", "--seconds", "1.5", "--requests", "400"),
     ),
+    Script("Word forms of term lists (lemminflect, made at load)", "bench_wordforms.py", ("--repeat", "5"), ("--repeat", "2")),
 )
 
 
@@ -89,6 +90,9 @@ TARGETS = (
     Target("server p99, 8 clients paced (grammar off)", 4, 4, r"^paced\s.*?p99\s+([\d.]+) ms", 20.0),
     Target("server throughput, saturated (grammar off)", 4, 4, r"^saturated\s+\d+ checks\s+(\d+)/s", 300.0, "/s", True),
     Target("server peak memory (no LanguageTool)", 4, 4, r"^memory\s.*peak (\d+) MB", 150.0, "MB"),
+    Target("word forms: lemminflect lexicon, first use a process", 11, 5, r"first use in a process: (\d+) ms", None),
+    Target("word forms: pack load with them (without: see script)", 11, 5, r"^with word forms: pack load (\d+) ms", None),
+    Target("word forms: term rules per post, with them", 11, 5, r"^with word forms:.*term rules ([\d.]+) ms", None),
 )
 
 
