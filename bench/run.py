@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run every benchmark under bench/ and print a table of medians against the targets.
 
-    .venv/bin/python bench/run.py          # or: make bench   (about 3 minutes)
+    .venv/bin/python bench/run.py          # or: make bench   (about 4 minutes)
     .venv/bin/python bench/run.py --quick  # fewer repeats, for a smoke run
     .venv/bin/python bench/run.py --report docs/robustness.md   # and write the table into the report
 
@@ -9,7 +9,7 @@ Each script runs in its own process (so one's warm caches and threads do not hel
 hurt another) with modest repeat counts; its output is shown as it comes under a
 heading, then the key figures are read back from that output into one summary.
 Targets come from the issues: library (2), images (3), server (4), benchmarks (6),
-grammar (7), speed on real posts (12). Figures depend on how busy the machine is: the load average is printed.
+grammar (7), word forms (11), speed on real posts (12). Figures depend on how busy the machine is: the load average is printed.
 """
 
 from __future__ import annotations
@@ -46,6 +46,13 @@ SCRIPTS = (
         ("--seconds", "1.5", "--requests", "400"),
     ),
     Script(
+        "HTTP server on loopback, grammar off",
+        "bench_server.py",
+        ("--no-grammar", "--seconds", "4", "--requests", "1500"),
+        ("--no-grammar", "--seconds", "1.5", "--requests", "400"),
+    ),
+    Script("Word forms of term lists (lemminflect, made at load)", "bench_wordforms.py", ("--repeat", "5"), ("--repeat", "2")),
+    Script(
         "HTTP server on loopback, Harper on, real posts (each made new)",
         "bench_server.py",
         ("--real-posts", "--seconds", "4", "--requests", "1500"),
@@ -53,12 +60,6 @@ SCRIPTS = (
     ),
     Script("Real posts in-process, beside proselint", "bench_real.py", ("--posts", "300"), ("--posts", "60")),
     Script("Start-up: server until Harper is ready, one-shot socialcheck text", "bench_startup.py", ("--runs", "3"), ("--runs", "1")),
-    Script(
-        "HTTP server on loopback, grammar off",
-        "bench_server.py",
-        ("--no-grammar", "--seconds", "4", "--requests", "1500"),
-        ("--no-grammar", "--seconds", "1.5", "--requests", "400"),
-    ),
 )
 
 
@@ -93,31 +94,34 @@ TARGETS = (
     Target("server p99, 8 clients paced (Harper on)", 4, 3, r"^paced\s.*?p99\s+([\d.]+) ms", 20.0),
     Target("server throughput, saturated (Harper on)", 4, 3, r"^saturated\s+\d+ checks\s+(\d+)/s", 300.0, "/s", True),
     Target("server peak memory (Harper on)", 4, 3, r"^memory\s.*peak (\d+) MB", None, "MB"),
-    Target("server p50, 8 clients paced (grammar off)", 4, 7, r"^paced\s.*?p50\s+([\d.]+) ms", 5.0),
-    Target("server p99, 8 clients paced (grammar off)", 4, 7, r"^paced\s.*?p99\s+([\d.]+) ms", 20.0),
-    Target("server throughput, saturated (grammar off)", 4, 7, r"^saturated\s+\d+ checks\s+(\d+)/s", 300.0, "/s", True),
-    Target("server peak memory (no LanguageTool)", 4, 7, r"^memory\s.*peak (\d+) MB", 150.0, "MB"),
+    Target("server p50, 8 clients paced (grammar off)", 4, 4, r"^paced\s.*?p50\s+([\d.]+) ms", 5.0),
+    Target("server p99, 8 clients paced (grammar off)", 4, 4, r"^paced\s.*?p99\s+([\d.]+) ms", 20.0),
+    Target("server throughput, saturated (grammar off)", 4, 4, r"^saturated\s+\d+ checks\s+(\d+)/s", 300.0, "/s", True),
+    Target("server peak memory (no LanguageTool)", 4, 4, r"^memory\s.*peak (\d+) MB", 150.0, "MB"),
+    Target("word forms: lemminflect lexicon, first use a process", 11, 5, r"first use in a process: (\d+) ms", None),
+    Target("word forms: pack load with them (without: see script)", 11, 5, r"^with word forms: pack load (\d+) ms", None),
+    Target("word forms: term rules per post, with them", 11, 5, r"^with word forms:.*term rules ([\d.]+) ms", None),
     # issue 12: real posts, every sentence new; ratios are ours over proselint's median in the same run
-    Target("real post as published (~130 chars), full check", 12, 5, r"^real post\s+\d+\s+[\d.]+\s+([\d.]+)", None),
-    Target("real post as published, proselint", 12, 5, r"^real post\s+\d+\s+[\d.]+\s+[\d.]+\s+([\d.]+)", None),
-    Target("real post as published, full / proselint", 12, 5, r"^real post\s+(?:\S+\s+){5}([\d.]+)x", 0.5, "x"),
-    Target("real posts to 280 chars, rules", 12, 5, r"^280 chars\s+\d+\s+([\d.]+)", None),
-    Target("real posts to 280 chars, full check", 12, 5, r"^280 chars\s+\d+\s+[\d.]+\s+([\d.]+)", None),
-    Target("real posts to 280 chars, proselint", 12, 5, r"^280 chars\s+\d+\s+[\d.]+\s+[\d.]+\s+([\d.]+)", None),
-    Target("real posts to 280 chars, rules / proselint", 12, 5, r"^280 chars\s+(?:\S+\s+){4}([\d.]+)x", 0.25, "x"),
-    Target("real posts to 280 chars, full / proselint", 12, 5, r"^280 chars\s+(?:\S+\s+){5}([\d.]+)x", 0.5, "x"),
-    Target("real posts to 3,000 chars, rules", 12, 5, r"^3,000 chars\s+\d+\s+([\d.]+)", None),
-    Target("real posts to 3,000 chars, full check", 12, 5, r"^3,000 chars\s+\d+\s+[\d.]+\s+([\d.]+)", None),
-    Target("real posts to 3,000 chars, proselint", 12, 5, r"^3,000 chars\s+\d+\s+[\d.]+\s+[\d.]+\s+([\d.]+)", None),
-    Target("real posts to 3,000 chars, rules / proselint", 12, 5, r"^3,000 chars\s+(?:\S+\s+){4}([\d.]+)x", 0.25, "x"),
-    Target("real posts to 3,000 chars, full / proselint", 12, 5, r"^3,000 chars\s+(?:\S+\s+){5}([\d.]+)x", 0.5, "x"),
-    Target("real 3,000 chars, re-check after 1-char edit, + grammar", 12, 5, r"^re-check, 1-char edit\s+[\d.]+\s+([\d.]+)", 2.0),
-    Target("server throughput, real posts (Harper on)", 12, 4, r"^saturated\s+\d+ checks\s+(\d+)/s", 600.0, "/s", True),
-    Target("server p99 at 320/s, real posts (Harper on)", 12, 4, r"^paced\s.*?p99\s+([\d.]+) ms", 20.0),
-    Target("server peak memory, real posts (Harper on)", 12, 4, r"^memory\s.*peak (\d+) MB", 200.0, "MB"),
-    Target("server answers with Harper ready, from start", 12, 6, r"^server Harper ready\s+median ([\d.]+) s", 1.5, "s"),
-    Target("one-shot socialcheck text (Harper on)", 12, 6, r"^socialcheck text, Harper\s+median ([\d.]+) s", 1.0, "s"),
-    Target("one-shot socialcheck text --no-grammar", 12, 6, r"^socialcheck text, rules\s+median ([\d.]+) s", None, "s"),
+    Target("real post as published (~130 chars), full check", 12, 7, r"^real post\s+\d+\s+[\d.]+\s+([\d.]+)", None),
+    Target("real post as published, proselint", 12, 7, r"^real post\s+\d+\s+[\d.]+\s+[\d.]+\s+([\d.]+)", None),
+    Target("real post as published, full / proselint", 12, 7, r"^real post\s+(?:\S+\s+){5}([\d.]+)x", 0.5, "x"),
+    Target("real posts to 280 chars, rules", 12, 7, r"^280 chars\s+\d+\s+([\d.]+)", None),
+    Target("real posts to 280 chars, full check", 12, 7, r"^280 chars\s+\d+\s+[\d.]+\s+([\d.]+)", None),
+    Target("real posts to 280 chars, proselint", 12, 7, r"^280 chars\s+\d+\s+[\d.]+\s+[\d.]+\s+([\d.]+)", None),
+    Target("real posts to 280 chars, rules / proselint", 12, 7, r"^280 chars\s+(?:\S+\s+){4}([\d.]+)x", 0.25, "x"),
+    Target("real posts to 280 chars, full / proselint", 12, 7, r"^280 chars\s+(?:\S+\s+){5}([\d.]+)x", 0.5, "x"),
+    Target("real posts to 3,000 chars, rules", 12, 7, r"^3,000 chars\s+\d+\s+([\d.]+)", None),
+    Target("real posts to 3,000 chars, full check", 12, 7, r"^3,000 chars\s+\d+\s+[\d.]+\s+([\d.]+)", None),
+    Target("real posts to 3,000 chars, proselint", 12, 7, r"^3,000 chars\s+\d+\s+[\d.]+\s+[\d.]+\s+([\d.]+)", None),
+    Target("real posts to 3,000 chars, rules / proselint", 12, 7, r"^3,000 chars\s+(?:\S+\s+){4}([\d.]+)x", 0.25, "x"),
+    Target("real posts to 3,000 chars, full / proselint", 12, 7, r"^3,000 chars\s+(?:\S+\s+){5}([\d.]+)x", 0.5, "x"),
+    Target("real 3,000 chars, re-check after 1-char edit, + grammar", 12, 7, r"^re-check, 1-char edit\s+[\d.]+\s+([\d.]+)", 2.0),
+    Target("server throughput, real posts (Harper on)", 12, 6, r"^saturated\s+\d+ checks\s+(\d+)/s", 600.0, "/s", True),
+    Target("server p99 at 320/s, real posts (Harper on)", 12, 6, r"^paced\s.*?p99\s+([\d.]+) ms", 20.0),
+    Target("server peak memory, real posts (Harper on)", 12, 6, r"^memory\s.*peak (\d+) MB", 200.0, "MB"),
+    Target("server answers with Harper ready, from start", 12, 8, r"^server Harper ready\s+median ([\d.]+) s", 1.5, "s"),
+    Target("one-shot socialcheck text (Harper on)", 12, 8, r"^socialcheck text, Harper\s+median ([\d.]+) s", 1.0, "s"),
+    Target("one-shot socialcheck text --no-grammar", 12, 8, r"^socialcheck text, rules\s+median ([\d.]+) s", None, "s"),
 )
 
 

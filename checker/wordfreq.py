@@ -89,3 +89,12 @@ def spelling_variant(word: str, suggestions: tuple[str, ...], *, min_count: floa
         suggestion and " " not in suggestion and edits(word, suggestion) <= max_edits and count(suggestion) >= min_count
         for suggestion in suggestions
     )
+
+
+def is_swap(word: str, suggestion: str) -> bool:
+    """True if the suggestion is the word with two neighbouring letters swapped (Britian, Britain)."""
+    a, b = word.lower(), suggestion.lower()
+    if len(a) != len(b) or a == b:
+        return False
+    diffs = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]

@@ -407,3 +407,15 @@ def test_grammar_toml_mistakes_name_the_file_and_decision(tmp_path, monkeypatch,
     assert caught.value.file.endswith("grammar.toml")
     assert caught.value.rule.startswith("grammar")
     assert problem in caught.value.problem
+
+
+def test_plurals_compounds_and_abbreviations_harper_lacks_are_not_typos(policy):
+    text = "New deans elected. Thanks for the great writeup! Our eggs-hibition ends soon, incl. the shop."
+    assert blocking(check_grammar(text, policy)) == []
+    slip = "Sorry, our website hasnt caught up."
+    assert [f.severity for f in check_grammar(slip, policy) if slip[f.start:f.end] == "hasnt"] == ["warning"]
+
+
+def test_a_capitalised_word_is_a_typo_only_when_two_letters_are_swapped(policy):
+    assert [f.severity for f in check_grammar("Applications from across Britian.", policy)] == ["warning"]
+    assert blocking(check_grammar("Toomas Asser and Margit Sutrop run for rector.", policy)) == []

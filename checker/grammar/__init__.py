@@ -361,6 +361,8 @@ def _is_typo(text: str, match: EngineMatch, decision: Decision) -> bool:
     word = text[match.start:match.end]
     if match.in_hashtag or not word.isascii() or not word.isalpha():
         return False  # hashtag words, other scripts and languages, words with digits
+    if _in_compound(text, match.start, match.end) or _known_form(word, text[match.end:match.end + 1], match.suggestions):
+        return False
     if word.islower():
         test = decision.typo
     elif word[0].isupper() and word[1:].islower():
@@ -371,9 +373,37 @@ def _is_typo(text: str, match: EngineMatch, decision: Decision) -> bool:
         return False  # acronyms and inner capitals: UCU, MSc, CoLab
     if test is None or len(word) < test.min_letters:
         return False
-    return wordfreq.likely_typo(word, match.suggestions, commoner_by=test.commoner_by, max_edits=test.max_edits) or (
-        wordfreq.spelling_variant(word, match.suggestions, min_count=test.variant_count, max_edits=test.max_edits)
+    suggestions = match.suggestions
+    if test.swaps_only:
+        suggestions = tuple(s for s in suggestions if wordfreq.is_swap(word, s))
+    return wordfreq.likely_typo(word, suggestions, commoner_by=test.commoner_by, max_edits=test.max_edits) or (
+        wordfreq.spelling_variant(word, suggestions, min_count=test.variant_count, max_edits=test.max_edits)
     )
+
+
+_CONTRACTIONS = ("n't", "'re", "'ll", "'ve", "'d", "'m")
+
+
+def _known_form(word: str, after: str, suggestions: tuple[str, ...]) -> bool:
+    """Harper suggests only punctuation for a form it lacks: 'deans' -> "dean's" (a plural),
+    'writeup' -> 'write-up', 'incl' before a full stop -> 'incl.'. A missing apostrophe in a
+    contraction ('hasnt' -> "hasn't") is still a slip."""
+    for suggestion in suggestions:
+        plain = suggestion.replace("'", "").replace("’", "").replace("-", "")
+        if plain.lower() != word.lower() and suggestion.lower() != word.lower() + ".":
+            continue
+        if suggestion.lower() == word.lower() + ".":
+            return after == "."
+        if not any(c in suggestion.lower() for c in _CONTRACTIONS):
+            return True
+    return False
+
+
+def _in_compound(text: str, start: int, end: int) -> bool:
+    """Part of a hyphenated coinage: eggs-hibition, roar-tastic, agri-food, x-rayed."""
+    before = start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha()
+    after = end + 1 < len(text) and text[end] == "-" and text[end + 1].isalpha()
+    return before or after
 
 
 def _severity(text: str, match: EngineMatch, config: GrammarConfig) -> Severity | None:

@@ -48,6 +48,7 @@ class Typo:
     max_edits: int
     min_letters: int
     variant_count: float  # a word and its suggestion both this common: a dialect's spelling (behavior)
+    swaps_only: bool = False  # only two neighbouring letters swapped counts (Britian for Britain)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +172,11 @@ def _typo(entry: Mapping[str, Any], key: str, fail: Any) -> Typo | None:
     raw = entry.get(key)
     if raw is None:
         return None
-    if not isinstance(raw, Mapping) or set(raw) != _TYPO_KEYS:
-        raise fail(f"{key} must be a table with {', '.join(sorted(_TYPO_KEYS))}")
+    if not isinstance(raw, Mapping) or not _TYPO_KEYS <= set(raw) <= _TYPO_KEYS | {"swaps_only"}:
+        raise fail(f"{key} must be a table with {', '.join(sorted(_TYPO_KEYS))} (and optionally swaps_only)")
+    swaps_only = raw.get("swaps_only", False)
+    if not isinstance(swaps_only, bool):
+        raise fail(f"{key}.swaps_only must be true or false")
     values = {k: raw[k] for k in _TYPO_KEYS}
     if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in values.values()):
         raise fail(f"{key}: {', '.join(sorted(_TYPO_KEYS))} must be numbers")
@@ -184,4 +188,5 @@ def _typo(entry: Mapping[str, Any], key: str, fail: Any) -> Typo | None:
         raise fail(f"{key}.min_letters must be from 1 to 20")
     if values["variant_count"] < 1000:
         raise fail(f"{key}.variant_count must be at least 1000")
-    return Typo(float(values["commoner_by"]), int(values["max_edits"]), int(values["min_letters"]), float(values["variant_count"]))
+    return Typo(float(values["commoner_by"]), int(values["max_edits"]), int(values["min_letters"]),
+                float(values["variant_count"]), swaps_only)

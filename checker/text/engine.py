@@ -11,6 +11,7 @@ from checker.findings import SEVERITIES, Finding, Report
 from checker.policy import Example, Policy, Rule, load_policy
 from checker.text.document import Document
 from checker.text.rules import Check, Context, compile_rule
+from checker.text.wordforms import release_lexicon
 
 MAX_TEXT_LENGTH = 100_000
 # The grammar engines' cost grows fast on long, odd text (thousands of one-letter sentences);
@@ -97,6 +98,7 @@ def compile_checker(policy: Policy, profile: str | None = None) -> CompiledCheck
             if compiled is None:
                 checks = tuple(compile_rule(rule, policy) for rule in policy.active_rules(profile_id))
                 compiled = policy.compiled[profile_id] = CompiledChecker(policy, profile_id, checks)
+                release_lexicon()  # the term lists' word forms are made: free the morphology lexicon
     return compiled
 
 

@@ -3,8 +3,11 @@
 Lists are matched word by word, not by substring, which is what keeps
 "Scunthorpe", "Essex" and "assessment" clear of the profanity list. A word
 ending in `*` matches any word that starts with it ("fuck*" matches
-"fucking"); words of a phrase may be separated by spaces or hyphens
-("wheelchair bound" matches "wheelchair-bound").
+"fucking"). Words of a phrase are joined as the list writes them: a space
+matches any run of white space, a hyphen any hyphen, "/" a slash. Only an
+index built with `hyphen_or_space` lets a space and a hyphen stand for each
+other ("wheelchair bound" and "wheelchair-bound"): a house-style list that
+writes "Vice-Chancellor" must not also match "Vice Chancellor".
 """
 
 from __future__ import annotations
@@ -12,11 +15,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from checker.text.document import Document, Token
 
 JOINERS = re.compile(r"[\s\-‐‑–]+")
+SPACES = re.compile(r"\s+")
+HYPHENS = re.compile(r"[-‐‑]")
+PHRASE_WORD = re.compile(r"[^\W_](?:[\w]|['’][^\W_])*\*?")
 ELONGATED = re.compile(r"([a-z])\1{2,}")
+DOUBLED = re.compile(r"([a-z])\1+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +32,8 @@ class Phrase:
     words: tuple[str, ...]  # lower case; a trailing '*' marks a prefix
     text: str
     suggestions: tuple[str, ...]
+    joins: tuple[re.Pattern[str], ...] = ()  # what may stand between each word and the next
+    entry: str = ""  # the listed term this phrase is, or is a word form of ("chairmen" of "chairman")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,19 +45,46 @@ class PhraseMatch:
 
 
 def split_phrase(phrase: str) -> tuple[str, ...]:
-    words = []
-    for match in re.finditer(r"[^\W_](?:[\w]|['’][^\W_])*\*?", phrase):
-        words.append(match.group().lower().replace("’", "'"))
-    return tuple(words)
+    return tuple(match.group().lower().replace("’", "'") for match in PHRASE_WORD.finditer(phrase))
+
+
+def phrase_joins(phrase: str, hyphen_or_space: bool = False) -> tuple[re.Pattern[str], ...]:
+    """For each pair of neighbouring words, what may stand between them in a text, read from how the phrase joins them."""
+    matches = list(PHRASE_WORD.finditer(phrase))
+    joins = []
+    for before, after in zip(matches, matches[1:]):
+        gap = phrase[before.end() : after.start()]
+        if hyphen_or_space and JOINERS.fullmatch(gap):
+            joins.append(JOINERS)
+        elif SPACES.fullmatch(gap):
+            joins.append(SPACES)
+        elif HYPHENS.fullmatch(gap):
+            joins.append(HYPHENS)
+        else:  # "he/she", "A & E": that mark, with or without spaces around it
+            joins.append(_literal_join(gap.strip()))
+    return tuple(joins)
+
+
+@lru_cache(maxsize=256)
+def _literal_join(mark: str) -> re.Pattern[str]:
+    return re.compile(r"\s*" + re.escape(mark) + r"\s*")
+
+
+def make_phrase(text: str, suggestions: Sequence[str] = (), hyphen_or_space: bool = False, entry: str | None = None) -> Phrase:
+    words = split_phrase(text)
+    if not words:
+        raise ValueError(f"the phrase {text!r} has no words")
+    return Phrase(words, text, tuple(suggestions), phrase_joins(text, hyphen_or_space), text if entry is None else entry)
 
 
 def _forms(word: str) -> tuple[str, ...]:
-    """The word, and for "fuuuck" or "sooo" the word with stretched letters squeezed to one and to two."""
+    """The word, and for "fuuuck" or "sooo" the word with stretched letters squeezed to one and to two (and every double to one)."""
     if word.endswith("'s") and len(word) > 3:
         return (word, word[:-2])  # the possessive: "chairman's" is "chairman"
     if ELONGATED.search(word) is None:
         return (word,)
-    return (word, ELONGATED.sub(r"\1", word), ELONGATED.sub(r"\1\1", word))
+    # A stretched word stretches more than one letter ("fuuckkkk"): squeeze every double too.
+    return (word, ELONGATED.sub(r"\1", word), ELONGATED.sub(r"\1\1", word), DOUBLED.sub(r"\1", word))
 
 
 def _word_matches(pattern: str, word: str) -> bool:
@@ -59,14 +96,21 @@ def _word_matches(pattern: str, word: str) -> bool:
 class PhraseIndex:
     """All the phrases of a list, indexed by their first word."""
 
-    def __init__(self, entries: Mapping[str, Sequence[str]]) -> None:
+    def __init__(self, entries: Mapping[str, Sequence[str]] | Sequence[Phrase], hyphen_or_space: bool = True) -> None:
+        """`entries`: phrases with their suggestions, or `Phrase`s already made (see `make_phrase`).
+
+        For a mapping, `hyphen_or_space` (on by default) keeps the lenient joins that the lists
+        which only clear or aim a match want (exceptions, context words, targets); a `terms`
+        rule builds its own phrases and joins them as written unless it says otherwise.
+        """
         self.exact: dict[str, list[Phrase]] = {}
         prefixed: list[Phrase] = []
-        for text, suggestions in entries.items():
-            words = split_phrase(text)
-            if not words:
-                raise ValueError(f"the phrase {text!r} has no words")
-            phrase = Phrase(words, text, tuple(suggestions))
+        if isinstance(entries, Mapping):
+            phrases = [make_phrase(text, suggestions, hyphen_or_space) for text, suggestions in entries.items()]
+        else:
+            phrases = list(entries)
+        for phrase in phrases:
+            words = phrase.words
             if words[0].endswith("*"):
                 prefixed.append(phrase)
             else:
@@ -145,7 +189,8 @@ class PhraseIndex:
                 return False
             if offset:
                 gap = text[tokens[index + offset - 1].end : token.start]
-                if not JOINERS.fullmatch(gap):
+                join = phrase.joins[offset - 1] if phrase.joins else JOINERS
+                if len(gap) > 40 or not join.fullmatch(gap):
                     return False
         return True
 

@@ -22,7 +22,10 @@ from checker.findings import Finding
 from checker.policy import Platform, Policy, Rule
 from checker.text import analysis
 from checker.text.document import Document, Token
-from checker.text.matchers import PhraseIndex
+from checker.text.context import Context as TermContext
+from checker.text.context import compile_phrases as compile_context
+from checker.text.matchers import PhraseIndex, make_phrase
+from checker.text.wordforms import word_forms
 
 
 @dataclass
@@ -118,14 +121,21 @@ def _suggestions(value: Any) -> tuple[str, ...]:
 
 
 def _match_case(suggestion: str, original: str) -> str:
-    """Keep the writer's capitalisation: "Chairman" -> "Chair"."""
+    """Keep the writer's capitalisation: "Chairman" -> "Chair", "CHAIRMEN" -> "CHAIRS"."""
+    if len(original) > 1 and original.isupper() and suggestion.islower():
+        return suggestion.upper()
     if original[:1].isupper() and suggestion[:1].islower():
         return suggestion[:1].upper() + suggestion[1:]
     return suggestion
 
 
 class Terms(Check):
-    """Words and phrases from a list, each with its alternatives."""
+    """Words and phrases from a list, each with its alternatives.
+
+    Each term also matches its word forms (`word_forms`, on unless a list spells its forms itself),
+    joins its words as written unless `hyphen_or_space` is set, and may say in which contexts it
+    counts (`context`, see checker.text.context).
+    """
 
     options_schema = {
         "terms": dict,
@@ -135,6 +145,9 @@ class Terms(Check):
         "in_hashtags": bool,
         "case_sensitive": bool,
         "unless_sentence_has": list,
+        "word_forms": bool,
+        "hyphen_or_space": bool,
+        "context": dict,
     }
 
     def setup(self, policy: Policy) -> None:
@@ -147,15 +160,46 @@ class Terms(Check):
             entries.setdefault(phrase, ())
         if not entries:
             raise self.error("kind 'terms' needs a non-empty 'terms' table or 'words' list")
+        hyphen_or_space = self.options.get("hyphen_or_space", False)
         try:
-            self.index = PhraseIndex(entries)
+            phrases = [make_phrase(text, suggestions, hyphen_or_space) for text, suggestions in entries.items()]
+            if self.options.get("word_forms", True):
+                listed = {phrase.words for phrase in phrases}
+                for text, suggestions in entries.items():
+                    for form, form_suggestions in word_forms(text, suggestions):
+                        phrase = make_phrase(form, form_suggestions, hyphen_or_space, entry=text)
+                        if phrase.words not in listed:  # a form the list gives itself keeps the list's suggestion
+                            listed.add(phrase.words)
+                            phrases.append(phrase)
+            self.index = PhraseIndex(phrases)
         except ValueError as problem:
             raise self.error(str(problem)) from None
+        self.contexts = self._contexts(entries)
         self.exceptions = self.phrases("except")
         self.context_words = self.phrases("unless_sentence_has")
         self.names = {n.lower() for n in self.strings("names")}
         self.in_hashtags = self.options.get("in_hashtags", False)
         self.case_sensitive = self.options.get("case_sensitive", False)
+
+    def _contexts(self, entries: Mapping[str, Any]) -> dict[str, TermContext]:
+        """`context."clown|clowns" = { only_in = [...], not_in = [...] }`: one context for each term named."""
+        contexts = {}
+        for key, table in self.options.get("context", {}).items():
+            if not isinstance(table, dict) or not table or set(table) - {"only_in", "not_in"}:
+                raise self.error(f"context.{key!r} must be a table with 'only_in' and/or 'not_in' (lists of phrases with {{term}})")
+            try:
+                compiled = TermContext(
+                    only_in=compile_context(_string_list(table.get("only_in", []))),
+                    not_in=compile_context(_string_list(table.get("not_in", []))),
+                )
+            except ValueError as problem:
+                raise self.error(f"context.{key!r}: {problem}") from None
+            for term in key.split("|"):
+                if term not in entries:
+                    raise self.error(f"context.{key!r} names {term!r}, a term the rule does not list")
+                earlier = contexts.get(term)  # a term in two tables keeps the phrases of both
+                contexts[term] = compiled if earlier is None else TermContext(earlier.only_in + compiled.only_in, earlier.not_in + compiled.not_in)
+        return contexts
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         matches = list(self.index.finditer(doc))
@@ -175,10 +219,20 @@ class Terms(Check):
                 continue
             if context_starts and _same_sentence(doc, match.start, context_starts):
                 continue
+            term_context = self.contexts.get(match.phrase.entry)
+            last = match.first_token + len(match.phrase.words) - 1
+            if term_context is not None and not term_context.allows(doc.tokens, doc.text, match.first_token, last):
+                continue
             suggestions = [_match_case(s, found) for s in match.phrase.suggestions]
             if found in suggestions:  # already written as the house style wants ("MSc" for "Msc")
                 continue
             yield self.finding(match.start, match.end, suggestions, match=found)
+
+
+def _string_list(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("'only_in' and 'not_in' must be lists of strings")
+    return value
 
 
 def _same_sentence(doc: Document, position: int, others: list[int]) -> bool:
@@ -567,7 +621,7 @@ class Attack(Check):
     The words' negativity is VADER's lexicon valence; a negation in between ("you are not alone") cancels.
     """
 
-    options_schema = {"targets": list, "window": int, "max_valence": (int, float), "negations": list}
+    options_schema = {"targets": list, "window": int, "max_valence": (int, float), "negations": list, "not_in": list}
     required = ("targets",)
 
     def setup(self, policy: Policy) -> None:
@@ -578,18 +632,25 @@ class Attack(Check):
         self.window = self.options.get("window", 4)
         self.max_valence = float(self.options.get("max_valence", -1.5))
         self.negations = set(self.strings("negations")) or {"not", "no", "never", "isn't", "aren't", "wasn't", "don't", "n't", "nothing"}
+        # Contexts in which the negative word is not aimed at anyone: "bloody brilliant", "a horrible day".
+        try:
+            self.not_in = TermContext(not_in=compile_context(self.strings("not_in")))
+        except ValueError as problem:
+            raise self.error(f"not_in: {problem}") from None
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         tokens = doc.tokens
         for match in self.targets.finditer(doc):
             after = match.first_token + len(match.phrase.words)
-            for token in tokens[after : after + self.window]:
+            for position, token in enumerate(tokens[after : after + self.window], start=after):
                 if token.lower in self.negations or token.lower.endswith("n't"):
                     break
                 if doc.text[match.end : token.start].strip(" ,") and any(ch in ".!?;\n" for ch in doc.text[match.end : token.start]):
                     break
                 # Participles describe what happened ("arrested", "lying"), not who someone is.
                 if not token.lower.endswith(("ing", "ed")) and analysis.valence(token.lower) <= self.max_valence:
+                    if not self.not_in.allows(tokens, doc.text, position, position):
+                        break
                     yield self.finding(match.start, token.end, match=doc.text[match.start : token.end])
                     break
 
