@@ -26,6 +26,9 @@ describe("manifest.json", () => {
     // Firefox has no extension service workers: it runs `scripts` (as a module, for `type`) and
     // ignores `service_worker`; Chrome 121 and later do the opposite.
     assert.deepEqual(manifest.background.scripts, [manifest.background.service_worker]);
+    // Chrome before 121 refuses an MV3 manifest that names background.scripts: it is told to
+    // say "needs Chrome 121" instead.
+    assert.ok(Number(manifest.minimum_chrome_version) >= 121, manifest.minimum_chrome_version);
   });
 
   it("names itself to Firefox with a fixed add-on ID and the first release it works in", () => {
@@ -38,6 +41,12 @@ describe("manifest.json", () => {
     const [major] = gecko.strict_min_version.split(".").map(Number);
     assert.ok(major >= 140, gecko.strict_min_version);
     assert.match(gecko.strict_min_version, /^\d+\.\d+$/);
+  });
+
+  it("tells Firefox users that drafts leave the extension, as addons.mozilla.org requires of new add-ons", () => {
+    // Drafts and profile images go to the Socialcheck server (local, or the organisation's):
+    // website content. Firefox 140 and later ask for this consent at install.
+    assert.deepEqual(manifest.browser_specific_settings.gecko.data_collection_permissions, { required: ["websiteContent"] });
   });
 
   it("names only files that exist", () => {
