@@ -69,7 +69,8 @@ async function composeIn(browser, name) {
   } catch (error) {
     seen.waitError = String(error.message || error);
   }
-  Object.assign(seen, await page.evaluate(uiState));
+  // null: the content script drew nothing (no badge), as where the settings never arrived.
+  Object.assign(seen, (await page.evaluate(uiState)) || { state: null });
   mkdirSync(args.screenshots, { recursive: true });
   await page.screenshot({ path: join(args.screenshots, `firefox-${name.replace(".html", "")}.png`) });
   // The manifest's `open-panel` command (Alt+Shift+S), as Firefox binds it.
@@ -83,7 +84,7 @@ async function composeIn(browser, name) {
   } catch (error) {
     seen.panelError = String(error.message || error);
   }
-  seen.panelItems = (await page.evaluate(uiState)).panelItems;
+  seen.panelItems = ((await page.evaluate(uiState)) || {}).panelItems ?? null;
   await page.close();
   return seen;
 }
