@@ -2,11 +2,14 @@
 // tests/firefox/test_firefox_extension.py, which starts the server and the pages and checks what
 // this script saw against the server's own answer.
 //
-//   node tests/firefox/drive_firefox.mjs '{"firefox": ..., "extension": ..., "home": ..., "pages": ..., "draft": ..., "screenshots": ...}'
+//   node tests/firefox/drive_firefox.mjs '{"firefox": ..., "extension": ..., "home": ..., "pages": [{"name": ..., "url": ..., "panel": true}],
+//     "draft": ..., "expectedSpans": N, "localDomains": "...", "screenshots": ...}'
 //
 // It prints one JSON report on standard output. Firefox reads the extension's settings from the
-// managed-storage manifest the test writes under `home` (BiDi may not open moz-extension://
+// managed-storage manifest the test may write under `home` (BiDi may not open moz-extension://
 // pages, so there is no options page to type them into): that is also how IT pushes them.
+// `localDomains` names hosts Firefox resolves to loopback, so that a built-in site's address
+// (served by the test with a certificate of its own) reaches the test's page.
 
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -29,8 +32,11 @@ const uiState = () => {
   const draft = document.querySelector("#draft");
   return {
     state: badge.dataset.state,
+    platform: badge.dataset.platform,
+    draftText: draft ? (draft instanceof HTMLTextAreaElement ? draft.value : draft.textContent) : null,
     counts,
     badgeText: badge.textContent,
+    badgeLabel: badge.getAttribute("aria-label"),
     // The textarea's overlay: one element per finding, laid over the text.
     marks: [...root.querySelectorAll(".mark")].map((mark) => ({ severity: mark.classList[1], text: mark.textContent, rule: mark.dataset.rule, box: box(mark) })),
     // contenteditable editors: the CSS Custom Highlight API, as [severity, covered text].
@@ -43,12 +49,12 @@ const uiState = () => {
   };
 };
 
-async function composeIn(browser, name) {
+async function composeIn(browser, { name, url, panel }) {
   const page = await browser.newPage();
   const consoleLines = [];
   page.on("console", (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
   await page.setViewport({ width: 900, height: 600 });
-  await page.goto(`${args.pages}/${name}`);
+  await page.goto(url);
   await page.click("#draft");
   await page.keyboard.type(args.draft);
   const seen = { page: name, console: consoleLines };
@@ -57,6 +63,7 @@ async function composeIn(browser, name) {
       (count) => {
         const host = document.querySelector("#socialcheck-ui");
         const badge = host && host.shadowRoot && host.shadowRoot.querySelector(".badge");
+        if (badge && badge.dataset.state === "error") return true; // such as "server not running"
         if (!badge || badge.dataset.state !== "result") return false;
         const drawn = host.shadowRoot.querySelectorAll(".mark").length;
         let highlighted = 0;
@@ -72,7 +79,11 @@ async function composeIn(browser, name) {
   // null: the content script drew nothing (no badge), as where the settings never arrived.
   Object.assign(seen, (await page.evaluate(uiState)) || { state: null });
   mkdirSync(args.screenshots, { recursive: true });
-  await page.screenshot({ path: join(args.screenshots, `firefox-${name.replace(".html", "")}.png`) });
+  await page.screenshot({ path: join(args.screenshots, `firefox-${name}.png`) });
+  if (!panel) {
+    await page.close();
+    return seen;
+  }
   // The manifest's `open-panel` command (Alt+Shift+S), as Firefox binds it.
   await page.keyboard.down("Alt");
   await page.keyboard.down("Shift");
@@ -94,6 +105,8 @@ const browser = await puppeteer.launch({
   browser: "firefox",
   executablePath: args.firefox,
   headless: true,
+  acceptInsecureCerts: true, // the test's own certificate for a built-in site's name
+  extraPrefsFirefox: args.localDomains ? { "network.dns.localDomains": args.localDomains } : {},
   // Firefox finds the managed-storage manifest under ~/.mozilla: the test's own HOME.
   env: { ...process.env, HOME: args.home },
 });
@@ -102,7 +115,7 @@ try {
   report.extensionId = await browser.installExtension(args.extension);
   report.installedAfterMs = Date.now() - started;
   report.pages = [];
-  for (const name of args.pageNames) report.pages.push(await composeIn(browser, name));
+  for (const page of args.pages) report.pages.push(await composeIn(browser, page));
 } catch (error) {
   report.error = String(error.message || error);
 } finally {
