@@ -2,8 +2,8 @@
 // tests/firefox/test_firefox_extension.py, which starts the server and the pages and checks what
 // this script saw against the server's own answer.
 //
-//   node tests/firefox/drive_firefox.mjs '{"firefox": ..., "extension": ..., "home": ..., "pages": [{"name": ..., "url": ..., "panel": true}],
-//     "draft": ..., "expectedSpans": N, "localDomains": "...", "screenshots": ...}'
+//   node tests/firefox/drive_firefox.mjs '{"firefox": ..., "extension": ..., "home": ..., "pages": [{"name": ..., "url": ..., "panel": true, "waitBeforeTypingMs": N}],
+//     "draft": ..., "expectedSpans": N, "localDomains": "...", "backgroundIdleMs": N, "screenshots": ...}'
 //
 // It prints one JSON report on standard output. Firefox reads the extension's settings from the
 // managed-storage manifest the test may write under `home` (BiDi may not open moz-extension://
@@ -49,12 +49,14 @@ const uiState = () => {
   };
 };
 
-async function composeIn(browser, { name, url, panel }) {
+async function composeIn(browser, { name, url, panel, waitBeforeTypingMs = 0 }) {
   const page = await browser.newPage();
   const consoleLines = [];
   page.on("console", (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
   await page.setViewport({ width: 900, height: 600 });
   await page.goto(url);
+  // Long enough for Firefox to suspend the idle background page: typing must wake it.
+  if (waitBeforeTypingMs) await new Promise((resolve) => setTimeout(resolve, waitBeforeTypingMs));
   await page.click("#draft");
   await page.keyboard.type(args.draft);
   const seen = { page: name, console: consoleLines };
@@ -106,7 +108,11 @@ const browser = await puppeteer.launch({
   executablePath: args.firefox,
   headless: true,
   acceptInsecureCerts: true, // the test's own certificate for a built-in site's name
-  extraPrefsFirefox: args.localDomains ? { "network.dns.localDomains": args.localDomains } : {},
+  extraPrefsFirefox: {
+    ...(args.localDomains ? { "network.dns.localDomains": args.localDomains } : {}),
+    // How long an idle MV3 background page lives (30 s by default), as Chrome stops its worker.
+    ...(args.backgroundIdleMs ? { "extensions.background.idle.timeout": args.backgroundIdleMs } : {}),
+  },
   // Firefox finds the managed-storage manifest under ~/.mozilla: the test's own HOME.
   env: { ...process.env, HOME: args.home },
 });

@@ -39,7 +39,7 @@ FIREFOX = Path(os.environ.get("SOCIALCHECK_FIREFOX", "/usr/bin/firefox-esr"))
 PUPPETEER = ROOT / "node_modules" / "puppeteer-core" / "package.json"
 SCREENSHOTS = Path(tempfile.gettempdir()) / "socialcheck-screenshots"  # as the Chromium tests keep theirs
 DRAFT = "🎉 HUGE news from Leicester Uni"
-# Firefox's start, the install and two pages take about 8 s here; a hung browser must not hang CI.
+# One Firefox run (start, install, pages) takes 5-12 s here; a hung browser must not hang CI.
 DRIVER_TIMEOUT_SECONDS = 120
 
 MANIFEST = json.loads((EXTENSION / "manifest.json").read_text(encoding="utf-8"))
@@ -48,6 +48,7 @@ GECKO_ID = MANIFEST["browser_specific_settings"]["gecko"]["id"]
 # preload list (which would refuse the test's certificate): "https://*.mastodon.ac.uk/*".
 BUILT_IN_HOST = "mastodon.ac.uk"
 DEFAULT_SERVER_PORT = 8765
+BACKGROUND_IDLE_MS = 1000
 
 
 def _missing(reason: str) -> None:
@@ -102,7 +103,7 @@ def _require_firefox() -> str:
     return node  # type: ignore[return-value]
 
 
-def _drive(node: str, home: Path, pages: list[dict[str, Any]], expected_spans: int) -> dict[str, Any]:
+def _drive(node: str, home: Path, pages: list[dict[str, Any]], expected_spans: int, background_idle_ms: int | None = None) -> dict[str, Any]:
     args = {
         "firefox": str(FIREFOX),
         "extension": str(EXTENSION),
@@ -111,6 +112,7 @@ def _drive(node: str, home: Path, pages: list[dict[str, Any]], expected_spans: i
         "draft": DRAFT,
         "expectedSpans": expected_spans,
         "localDomains": BUILT_IN_HOST,
+        "backgroundIdleMs": background_idle_ms,
         "screenshots": str(SCREENSHOTS),
     }
     try:
@@ -144,7 +146,9 @@ def firefox_run(tmp_path_factory: pytest.TempPathFactory, pages: str, server: st
         )
     )
     compose = [{"name": name, "url": f"{pages}/{name}.html", "panel": True} for name in ("textarea", "contenteditable")]
-    return _drive(node, home, compose, len(expected_spans(server)[1]))
+    # Firefox suspends an idle background page as Chrome stops an idle worker; here after 1 s, not 30.
+    compose.append({"name": "after-idle", "url": f"{pages}/textarea.html", "panel": False, "waitBeforeTypingMs": 3 * BACKGROUND_IDLE_MS})
+    return _drive(node, home, compose, len(expected_spans(server)[1]), BACKGROUND_IDLE_MS)
 
 
 @pytest.fixture(scope="module")
@@ -237,6 +241,14 @@ def test_the_panel_shortcut_opens_the_findings_in_firefox(firefox_run: dict[str,
         seen = page_seen(firefox_run, name)
         assert "panelError" not in seen, f"Alt+Shift+S opened no panel on {name}: {seen['panelError']}"
         assert seen["panelItems"] == len(report["findings"])
+
+
+def test_the_background_page_suspended_when_idle_wakes_for_the_next_check(firefox_run: dict[str, Any], server: str) -> None:
+    report, spans = expected_spans(server)
+    seen = page_seen(firefox_run, "after-idle")
+    assert seen["state"] == "result"
+    assert seen["counts"] == report["counts"]
+    assert sorted([mark["severity"], mark["text"]] for mark in seen["marks"]) == spans
 
 
 def _listening(port: int) -> bool:
