@@ -109,6 +109,7 @@ const browser = await puppeteer.launch({
   headless: true,
   acceptInsecureCerts: true, // the test's own certificate for a built-in site's name
   extraPrefsFirefox: {
+    "network.proxy.type": 0, // straight to loopback, whatever proxy the environment names
     ...(args.localDomains ? { "network.dns.localDomains": args.localDomains } : {}),
     // How long an idle MV3 background page lives (30 s by default), as Chrome stops its worker.
     ...(args.backgroundIdleMs ? { "extensions.background.idle.timeout": args.backgroundIdleMs } : {}),

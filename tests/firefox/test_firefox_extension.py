@@ -194,7 +194,8 @@ def expected_spans(server: str) -> tuple[dict[str, Any], list[list[str]]]:
         data=json.dumps({"text": DRAFT, "platform": "generic", "profile": "corporate"}).encode(),
         headers={"Content-Type": "application/json", "X-Socialcheck-Client": "pytest"},
     )
-    with urllib.request.urlopen(request, timeout=30) as answer:
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never a proxy
+    with direct.open(request, timeout=30) as answer:
         report = json.loads(answer.read())
     return report, sorted([f["severity"], utf16_slice(DRAFT, f["start"], f["end"])] for f in report["findings"])
 
