@@ -60,6 +60,11 @@ def packaged_manifest(folder: Path | None = None, *, version: str = __version__,
     if not keep_key:
         # The Chrome Web Store gives the item its own key (and so its ID) and refuses one in the upload.
         manifest.pop("key", None)
+        # Firefox's keys: the Chrome Web Store build is for Chrome alone, which lists them as errors.
+        manifest.pop("browser_specific_settings", None)
+        background = manifest.get("background")
+        if isinstance(background, dict):
+            background.pop("scripts", None)
     return manifest
 
 

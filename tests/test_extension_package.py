@@ -65,3 +65,12 @@ def test_a_wrong_output_name_is_a_clear_error(tmp_path: Path, capsys: pytest.Cap
 def test_the_checkouts_manifest_carries_the_package_version() -> None:
     # Kept equal so that Load unpacked and the zip report the same version.
     assert json.loads((ROOT / "extension" / "manifest.json").read_text())["version"] == chrome_version(__version__)
+
+
+def test_the_store_build_leaves_out_firefox_keys():
+    from server.extension_package import packaged_manifest
+
+    store = packaged_manifest(keep_key=False)
+    assert "browser_specific_settings" not in store and "scripts" not in store["background"]
+    assert "key" not in store and store["background"]["service_worker"] == "background.js"
+    assert "browser_specific_settings" in packaged_manifest()  # the enterprise and Firefox build keeps them
