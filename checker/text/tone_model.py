@@ -131,6 +131,7 @@ class ToneModel:
     """A trained model, loaded from its .npz file."""
 
     WORD_CACHE_SIZE = 50_000
+    SCORE_CACHE_SIZE = 1_024
 
     def __init__(self, meta: dict[str, Any], vocabulary: Sequence[str], weights: np.ndarray, bias: np.ndarray) -> None:
         if meta.get("format") != FORMAT:
@@ -144,7 +145,8 @@ class ToneModel:
         self.weights = np.asarray(weights, dtype=np.float64)
         self.bias = np.asarray(bias, dtype=np.float64)
         self.zero = np.zeros(len(TONES))
-        self._word_cache: dict[str, np.ndarray] = {}
+        self._word_cache: dict[str, tuple[np.ndarray, int]] = {}
+        self._score_cache: dict[str, Scores] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -174,6 +176,17 @@ class ToneModel:
                     self._word_cache.clear()  # bounded: the common words come straight back
                 self._word_cache[norm] = cached
         return cached
+
+    def cached_score(self, text: str) -> Scores:
+        """`score`, remembered for recent texts: every rule that reads the model shares one score a run."""
+        scores = self._score_cache.get(text)
+        if scores is None:
+            scores = self.score(text)
+            with self._lock:
+                if len(self._score_cache) >= self.SCORE_CACHE_SIZE:
+                    self._score_cache.clear()
+                self._score_cache[text] = scores
+        return scores
 
     def score(self, text: str) -> Scores:
         found = words(text)
@@ -206,13 +219,17 @@ def load_model(path: str) -> ToneModel:
     return ToneModel.load(path)
 
 
-def windows(sentences: Sequence[tuple[int, int]], size: int = 280) -> Iterator[tuple[int, int]]:
-    """Runs of whole sentences of about a tweet's length, which is what the model was trained on."""
+def windows(text: str, sentences: Sequence[tuple[int, int]], size: int = 280) -> Iterator[tuple[int, int]]:
+    """Runs of whole sentences of about a tweet's length (what the model was trained on), each within one paragraph.
+
+    A sentence's words count against the others of its run, so one rude line in a long kind
+    paragraph can be outweighed; a paragraph of its own never is.
+    """
     start = end = None
     for s, e in sentences:
-        if start is None:
+        if start is None or end is None:
             start, end = s, e
-        elif e - start <= size:
+        elif e - start <= size and "\n\n" not in text[end:s].replace(" ", "").replace("\r", ""):
             end = e
         else:
             yield start, end
@@ -277,12 +294,14 @@ class ToneModelCheck(Check):
         return levels
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
-        covered = [(m.start, m.end) for m in self.covered.finditer(doc)] if self.covered else []
-        for start, end in windows(doc.sentences, self.window):
-            scores = self._score(doc.text[start:end])
+        covered: list[tuple[int, int]] | None = None
+        for start, end in windows(doc.text, doc.sentences, self.window):
+            scores = self.model.cached_score(doc.text[start:end])
             decided = self._decide(scores)
             if decided is None:
                 continue
+            if covered is None:  # only for a post the model flags: most are not
+                covered = [(m.start, m.end) for m in self.covered.finditer(doc)] if self.covered else []
             tone, probability, blocking = decided
             for driver in scores.drivers(tone, limit=self.max_words):
                 first, last = start + driver.start, start + driver.end
@@ -304,7 +323,3 @@ class ToneModelCheck(Check):
             if best is not None:
                 return best[1], best[2], blocking
         return None
-
-    @lru_cache(maxsize=2048)  # noqa: B019 - the checks live as long as their policy
-    def _score(self, text: str) -> Scores:
-        return self.model.score(text)
