@@ -95,9 +95,24 @@ def test_findings_underline_the_driving_words_and_name_the_tone():
     text = "Shut your mouth, nobody asked a clueless clown like you"
     assert all(f.end - f.start < 12 for f in model_findings)
     assert all("offensive" in f.message for f in model_findings)
-    # "clown" is on the insults list: that rule flags it, the model does not underline it twice.
-    assert "clown" not in [text[f.start : f.end] for f in model_findings]
-    assert any(f.rule == "offensive.insults" for f in report.findings)
+    # "clown" is on the insults list, which is info: the model decides that here it blocks.
+    assert "clown" in [text[f.start : f.end] for f in model_findings if f.blocking]
+    assert [f.severity for f in report.findings if f.rule == "offensive.insults"] == ["info"]
+
+
+def test_a_listed_insult_blocks_only_where_the_model_reads_it_as_offensive():
+    def blocking(text: str) -> list[str]:
+        return [text[f.start : f.end] for f in check_text(text, grammar=False).findings if f.blocking and f.category == "offensive"]
+
+    assert blocking("You are trash and everyone knows it") != []
+    assert blocking("It's Global Recycling Day, so we're talking trash: where your rubbish goes.") == []
+
+
+def test_words_a_blocking_list_flags_are_left_to_it():
+    text = "Shut your fucking mouth, nobody asked you"
+    report = check_text(text, grammar=False)
+    assert any(f.rule == "offensive.profanity" and text[f.start : f.end] == "fucking" for f in report.findings)
+    assert "fucking" not in [text[f.start : f.end] for f in report.findings if f.rule == "offensive.model"]
 
 
 def test_sarcasm_is_a_tone_finding():
@@ -167,6 +182,8 @@ def _replace(path: Path, old: str, new: str) -> None:
         ("thresholds = { offensive = 0.85 }", "thresholds = { offensive = 85 }", "must be a probability"),
         ("thresholds = { offensive = 0.85 }", 'thresholds = { offensive = 0.85 }\nmodel = "missing.npz"', "not found"),
         ('covered_by = ["offensive.profanity",', 'covered_by = ["offensive.nothing",', "'offensive.nothing', which is not a rule"),
+        ('decides_for = ["offensive.insults"]', 'decides_for = ["tone.model"]', "a tone-model rule"),
+        ("confirm_at = { offensive = 0.5 }", "", "'decides_for' needs 'confirm_at'"),
     ],
 )
 def test_a_bad_model_rule_fails_on_load(pack, old, new, problem):

@@ -37,8 +37,7 @@ import numpy as np
 from checker.findings import Finding
 from checker.policy import Policy
 from checker.text.document import MENTION, URL, Document
-from checker.text.matchers import PhraseIndex
-from checker.text.rules import Check, Context
+from checker.text.rules import Check, Context, compile_rule
 
 FORMAT = "socialcheck-tone-model/1"
 TONES = ("offensive", "hostile", "sarcastic", "negative")
@@ -213,6 +212,11 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
+def _spans(checks: Sequence[Check], doc: Document, context: Context) -> list[tuple[int, int]]:
+    """Where the rules of `checks` flag the post."""
+    return [(f.start, f.end) for check in checks for f in check.run(doc, context)]
+
+
 @lru_cache(maxsize=4)
 def load_model(path: str) -> ToneModel:
     """A model file, loaded once however many rules and profiles use it."""
@@ -251,9 +255,23 @@ class ToneModelCheck(Check):
     `notes` gets the same findings as info. Words that a listed rule already flags
     (`covered_by`) are left to that rule, and so are runs that reach a level in `defer`
     (what another tone-model rule flags, so one word is not underlined twice).
+
+    `decides_for` names word-list rules whose words block only in context: their own severity
+    is info, and a word of theirs gets this rule's finding when its run reaches `confirm_at`
+    ("trash" in a post about recycling is a note; in "you are trash" it blocks).
     """
 
-    options_schema = {"model": str, "thresholds": dict, "notes": dict, "defer": dict, "max_words": int, "covered_by": list, "window": int}
+    options_schema = {
+        "model": str,
+        "thresholds": dict,
+        "notes": dict,
+        "defer": dict,
+        "max_words": int,
+        "covered_by": list,
+        "decides_for": list,
+        "confirm_at": dict,
+        "window": int,
+    }
     required = ("thresholds",)
     scope = "post"
 
@@ -268,20 +286,29 @@ class ToneModelCheck(Check):
         self.thresholds = self._levels("thresholds")
         self.notes = self._levels("notes")
         self.defer = self._levels("defer")
+        self.confirm_at = self._levels("confirm_at")
         if not self.thresholds and not self.notes:
             raise self.error("'thresholds' (or 'notes') must name at least one tone")
         self.max_words = self.options.get("max_words", 3)
         self.window = self.options.get("window", 280)
         if self.max_words < 1 or self.window < 20:
             raise self.error("'max_words' must be at least 1 and 'window' at least 20 characters")
-        covered: dict[str, tuple[str, ...]] = {}
-        for rule_id in self.strings("covered_by"):
+        # The listed rules, compiled as they are, so their exceptions hold here too.
+        self.covered = self._rules(policy, "covered_by")
+        self.decided = self._rules(policy, "decides_for")
+        if self.decided and not self.confirm_at:
+            raise self.error("'decides_for' needs 'confirm_at': the probability at which a listed word blocks")
+
+    def _rules(self, policy: Policy, key: str) -> list[Check]:
+        checks = []
+        for rule_id in self.strings(key):
             rule = policy.rules.get(rule_id)
             if rule is None:
-                raise self.error(f"covered_by names {rule_id!r}, which is not a rule")
-            for phrase in [*rule.options.get("terms", {}), *rule.options.get("words", [])]:
-                covered.setdefault(phrase, ())
-        self.covered = PhraseIndex(covered) if covered else None
+                raise self.error(f"{key} names {rule_id!r}, which is not a rule")
+            if rule.kind == "tone_model":
+                raise self.error(f"{key} names {rule_id!r}, a tone-model rule; name word-list rules")
+            checks.append(compile_rule(rule, policy))
+        return checks
 
     def _levels(self, key: str) -> dict[str, float]:
         levels = {}
@@ -295,17 +322,26 @@ class ToneModelCheck(Check):
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         covered: list[tuple[int, int]] | None = None
+        decided: list[tuple[int, int]] | None = None
         for start, end in windows(doc.text, doc.sentences, self.window):
             scores = self.model.cached_score(doc.text[start:end])
-            decided = self._decide(scores)
-            if decided is None:
+            confirmed: list[tuple[int, int]] = []
+            if self.decided and any(scores.probabilities[tone] >= level for tone, level in self.confirm_at.items()):
+                if decided is None:
+                    decided = _spans(self.decided, doc, context)
+                confirmed = [(s, e) for s, e in decided if start <= s and e <= end]
+                tone, probability = max(((t, scores.probabilities[t]) for t in self.confirm_at), key=lambda item: item[1])
+                for s, e in confirmed:
+                    yield self.finding(s, e, match=doc.text[s:e], tone=tone, score=f"{probability:.2f}")
+            outcome = self._decide(scores)
+            if outcome is None:
                 continue
             if covered is None:  # only for a post the model flags: most are not
-                covered = [(m.start, m.end) for m in self.covered.finditer(doc)] if self.covered else []
-            tone, probability, blocking = decided
+                covered = _spans(self.covered, doc, context)
+            tone, probability, blocking = outcome
             for driver in scores.drivers(tone, limit=self.max_words):
                 first, last = start + driver.start, start + driver.end
-                if any(s <= first and last <= e for s, e in covered):
+                if any(s <= first and last <= e for s, e in covered + confirmed):
                     continue  # already flagged, with a better message, by a word list
                 finding = self.finding(first, last, match=doc.text[first:last], tone=tone, score=f"{probability:.2f}")
                 yield finding if blocking else replace(finding, severity="info")
