@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -50,8 +50,7 @@ _TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’][^\W\d_])*|[\U0001f300-\U0001faf
 _STRETCHED = re.compile(r"(.)\1{2,}")
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):  # a tuple: made for every word of every post, so it must be cheap
     start: int
     end: int
     norm: str  # lower case, curly apostrophe straightened, letters stretched past two squeezed to two
@@ -61,15 +60,19 @@ def words(text: str) -> list[Word]:
     """The words the model reads, with their offsets in `text`."""
     text = text[:MAX_CHARS]
     skipped = [m.span() for m in _SKIP.finditer(text)]
+    stretched = _STRETCHED.search(text) is not None  # rare: most posts need no squeezing at all
     found = []
     index = 0
     for match in _TOKEN.finditer(text):
         start, end = match.span()
-        while index < len(skipped) and skipped[index][1] <= start:
-            index += 1
-        if index < len(skipped) and skipped[index][0] < end:
-            continue  # inside a link or a mention
-        norm = _STRETCHED.sub(r"\1\1", match.group().lower().replace("’", "'"))
+        if skipped:
+            while index < len(skipped) and skipped[index][1] <= start:
+                index += 1
+            if index < len(skipped) and skipped[index][0] < end:
+                continue  # inside a link or a mention
+        norm = match.group().lower().replace("’", "'")
+        if stretched:
+            norm = _STRETCHED.sub(r"\1\1", norm)
         found.append(Word(start, end, norm))
     return found
 
