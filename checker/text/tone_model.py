@@ -36,7 +36,7 @@ import numpy as np
 
 from checker.findings import Finding
 from checker.policy import Policy
-from checker.text.document import MENTION, URL, Document
+from checker.text.document import Document
 from checker.text.rules import Check, Context, compile_rule
 
 FORMAT = "socialcheck-tone-model/1"
@@ -44,8 +44,9 @@ TONES = ("offensive", "hostile", "sarcastic", "negative")
 CHAR_NGRAMS = (3, 5)  # smallest and largest letter n-gram, counted inside " word " as scikit-learn's char_wb does
 MAX_CHARS = 2_000  # a window is scored on at most this many characters (windows are a tweet or so)
 
-# Skipped: links, @mentions (TweetEval writes every one as "@user") and numbers.
-_SKIP = re.compile(rf"{URL.pattern}|{MENTION.pattern}|\d[\d.,:/%-]*", re.I)
+# Skipped: links, @mentions (TweetEval writes every one as "@user") and numbers. The model's own
+# patterns, not the Document's: what the model reads must not move when those are refined.
+_SKIP = re.compile(r"(?:https?://|www\.)\S+|@[\w.@-]+|\d[\d.,:/%-]*", re.I)
 _TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’][^\W\d_])*|[\U0001f300-\U0001faff\u2600-\u27bf]")
 _STRETCHED = re.compile(r"(.)\1{2,}")
 
