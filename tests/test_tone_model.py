@@ -178,9 +178,9 @@ def _replace(path: Path, old: str, new: str) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "problem"),
     [
-        ("thresholds = { offensive = 0.85 }", "thresholds = { rude = 0.85 }", "'rude' is not a tone of the model"),
-        ("thresholds = { offensive = 0.85 }", "thresholds = { offensive = 85 }", "must be a probability"),
-        ("thresholds = { offensive = 0.85 }", 'thresholds = { offensive = 0.85 }\nmodel = "missing.npz"', "not found"),
+        ("thresholds = { offensive = 0.8 }", "thresholds = { rude = 0.8 }", "'rude' is not a tone of the model"),
+        ("thresholds = { offensive = 0.8 }", "thresholds = { offensive = 80 }", "must be a probability"),
+        ("thresholds = { offensive = 0.8 }", 'thresholds = { offensive = 0.8 }\nmodel = "missing.npz"', "not found"),
         ('covered_by = ["offensive.profanity",', 'covered_by = ["offensive.nothing",', "'offensive.nothing', which is not a rule"),
         ('decides_for = ["offensive.insults"]', 'decides_for = ["tone.model"]', "a tone-model rule"),
         ("confirm_at = { offensive = 0.5 }", "", "'decides_for' needs 'confirm_at'"),
