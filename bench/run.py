@@ -9,7 +9,7 @@ Each script runs in its own process (so one's warm caches and threads do not hel
 hurt another) with modest repeat counts; its output is shown as it comes under a
 heading, then the key figures are read back from that output into one summary.
 Targets come from the issues: library (2), images (3), server (4), benchmarks (6),
-grammar (7), tone model (11). Figures depend on how busy the machine is: the load average is printed.
+grammar (7). Figures depend on how busy the machine is: the load average is printed.
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ SCRIPTS = (
         ("--no-grammar", "--seconds", "4", "--requests", "1500"),
         ("--no-grammar", "--seconds", "1.5", "--requests", "400"),
     ),
-    Script("Tone model cost per post", "bench_tone_model.py", ("--limit", "2000"), ("--limit", "300")),
 )
 
 
@@ -90,9 +89,6 @@ TARGETS = (
     Target("server p99, 8 clients paced (grammar off)", 4, 4, r"^paced\s.*?p99\s+([\d.]+) ms", 20.0),
     Target("server throughput, saturated (grammar off)", 4, 4, r"^saturated\s+\d+ checks\s+(\d+)/s", 300.0, "/s", True),
     Target("server peak memory (no LanguageTool)", 4, 4, r"^memory\s.*peak (\d+) MB", 150.0, "MB"),
-    Target("tone model per post, warm word cache", 11, 5, r"^model, warm word cache\s+median ([\d.]+)", 0.2),
-    Target("tone model per post, cold word cache", 11, 5, r"^model, cold word cache\s+median ([\d.]+)", None),
-    Target("tone-model rules in check_text, per post", 11, 5, r"^check_text, rules \+ model .*\(\+([\d.]+) ms", None),
 )
 
 
