@@ -95,17 +95,9 @@ def test_findings_underline_the_driving_words_and_name_the_tone():
     text = "Shut your mouth, nobody asked a clueless clown like you"
     assert all(f.end - f.start < 12 for f in model_findings)
     assert all("offensive" in f.message for f in model_findings)
-    # "clown" is on the insults list, which is info: the model decides that here it blocks.
-    assert "clown" in [text[f.start : f.end] for f in model_findings if f.blocking]
-    assert [f.severity for f in report.findings if f.rule == "offensive.insults"] == ["info"]
-
-
-def test_a_listed_insult_blocks_only_where_the_model_reads_it_as_offensive():
-    def blocking(text: str) -> list[str]:
-        return [text[f.start : f.end] for f in check_text(text, grammar=False).findings if f.blocking and f.category == "offensive"]
-
-    assert blocking("You are trash and everyone knows it") != []
-    assert blocking("It's Global Recycling Day, so we're talking trash: where your rubbish goes.") == []
+    # "clown" is on the insults list: that rule flags it, the model does not underline it twice.
+    assert "clown" not in [text[f.start : f.end] for f in model_findings]
+    assert any(f.rule == "offensive.insults" and f.blocking for f in report.findings)
 
 
 def test_words_a_blocking_list_flags_are_left_to_it():
@@ -182,14 +174,29 @@ def _replace(path: Path, old: str, new: str) -> None:
         ("thresholds = { offensive = 0.8 }", "thresholds = { offensive = 80 }", "must be a probability"),
         ("thresholds = { offensive = 0.8 }", 'thresholds = { offensive = 0.8 }\nmodel = "missing.npz"', "not found"),
         ('covered_by = ["offensive.profanity",', 'covered_by = ["offensive.nothing",', "'offensive.nothing', which is not a rule"),
-        ('decides_for = ["offensive.insults"]', 'decides_for = ["tone.model"]', "a tone-model rule"),
-        ("confirm_at = { offensive = 0.5 }", "", "'decides_for' needs 'confirm_at'"),
+        ('"offensive.insults", "offensive.slurs"]', '"offensive.insults", "offensive.slurs"]\ndecides_for = ["tone.model"]\nconfirm_at = { offensive = 0.5 }', "a tone-model rule"),
+        ('"offensive.insults", "offensive.slurs"]', '"offensive.insults", "offensive.slurs"]\ndecides_for = ["offensive.insults"]', "'decides_for' needs 'confirm_at'"),
     ],
 )
 def test_a_bad_model_rule_fails_on_load(pack, old, new, problem):
     _replace(pack / "policy/rules/offensive.toml", old, new)
     with pytest.raises(PolicyError, match=problem):
         load_policy(pack)
+
+
+def test_a_list_the_model_decides_for_blocks_only_where_the_model_reads_it_as_offensive(pack):
+    rules = pack / "policy/rules/offensive.toml"
+    _replace(rules, '[rules.insults]\nkind = "terms"\nseverity = "error"', '[rules.insults]\nkind = "terms"\nseverity = "info"')
+    _replace(rules, '"offensive.insults", "offensive.slurs"]', '"offensive.slurs"]\ndecides_for = ["offensive.insults"]\nconfirm_at = { offensive = 0.5 }')
+    policy = load_policy(pack)
+
+    def blocking(text: str) -> list[str]:
+        findings = check_text(text, policy=policy, grammar=False).findings
+        return [text[f.start : f.end] for f in findings if f.blocking and f.category == "offensive"]
+
+    assert "trash" in blocking("You are trash and everyone knows it")
+    assert blocking("It's Global Recycling Day, so we're talking trash: where your rubbish goes.") == []
+    assert blocking("The Year of the Pig is here! Let it be full of fun, learning and success!") == []
 
 
 def test_a_model_file_that_is_not_a_model_fails_on_load(pack):
