@@ -96,6 +96,8 @@ class Profile:
     extends: str | None
     severity: Mapping[str, Severity]
     disabled: frozenset[str]
+    # Options of one rule set for this profile ("offensive.model" = { thresholds = ... }); each replaces the rule's own.
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,15 +146,21 @@ class Policy:
             profile = self.profiles[profile.extends] if profile.extends else None
         disabled: set[str] = set()
         severity: dict[str, Severity] = {}
+        options: dict[str, dict[str, Any]] = {}
         for link in reversed(chain):
             disabled |= link.disabled
             severity.update(link.severity)
+            for rule_id, values in link.options.items():
+                options.setdefault(rule_id, {}).update(values)
         active = []
         for rule in self.rules.values():
             if _matches_any(rule.id, disabled):
                 continue
             override = next((severity[key] for key in _prefixes(rule.id) if key in severity), None)
-            active.append(_replace_severity(rule, override) if override else rule)
+            rule = _replace_severity(rule, override) if override else rule
+            if rule.id in options:
+                rule = replace(rule, options=MappingProxyType({**rule.options, **options[rule.id]}))
+            active.append(rule)
         return active
 
     def advice(self, rule_id: str) -> str:
@@ -300,12 +308,20 @@ def _load_profiles(path: Path, tables: Any, rule_ids: set[str]) -> dict[str, Pro
         for key in disabled:
             if not any(key in _prefixes(r) for r in rule_ids):
                 raise PolicyError(str(path), key, f"{where} disables a rule that does not exist")
+        options = {}
+        for key, values in fields.get("options", dict, {}).items():
+            if key not in rule_ids:
+                raise PolicyError(str(path), key, f"{where} sets options of a rule that does not exist (options take a rule id)")
+            if not isinstance(values, dict):
+                raise PolicyError(str(path), key, f"{where}: options of {key!r} must be a table")
+            options[key] = MappingProxyType(dict(values))
         profiles[name] = Profile(
             id=name,
             description=fields.get("description", str, ""),
             extends=fields.get("extends", str, None),
             severity=MappingProxyType(severity),
             disabled=frozenset(disabled),
+            options=MappingProxyType(options),
         )
     for profile in profiles.values():
         seen = {profile.id}

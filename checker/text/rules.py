@@ -657,6 +657,12 @@ class Attack(Check):
                     break
 
 
+def _tone_model(rule: Rule, policy: Policy) -> Check:
+    from checker.text.tone_model import ToneModelCheck  # built on Check, so imported once Check exists
+
+    return ToneModelCheck(rule, policy)
+
+
 KINDS: dict[str, Callable[[Rule, Policy], Check]] = {
     "attack": Attack,
     "terms": Terms,
@@ -672,6 +678,7 @@ KINDS: dict[str, Callable[[Rule, Policy], Check]] = {
     "readability": Readability,
     "masked": Masked,
     "brand_name": BrandName,
+    "tone_model": _tone_model,
 }
 
 # Personal data (phone numbers, e-mail addresses, cards, IBANs, NHS numbers, IPs, addresses) has its own module.

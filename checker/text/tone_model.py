@@ -1,0 +1,365 @@
+"""A small trained model of tone: offensive, hostile, sarcastic and negative voice.
+
+One logistic regression a tone over the same features: the words of a post, the
+pairs of neighbouring words, and the letter n-grams inside each word (which catch
+"fuuuck", "idiots" and "stupidest" without a list of forms). Because the model is
+linear, its score is a sum over the words of the post, so a finding can underline
+the words that drive it and nothing else. A text's features are counted, and the counts
+divided by the square root of their total, so a long text is not offensive for being long.
+
+The features are built here and only here: `scripts/train_tone_model.py` calls
+`word_features` and `pair_feature` to train, and inference calls them to score,
+so what is scored is exactly what was trained. Inference is numpy and a dict;
+scikit-learn is needed only to train (`pip install -e '.[train]'`).
+
+The model file (an .npz, no pickles) holds:
+    meta        JSON: format, tones, feature settings, training figures
+    vocabulary  the feature strings, one array of str
+    weights     float32, one row a feature, one column a tone
+    bias        float32, one a tone
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from checker.findings import Finding
+from checker.policy import Policy
+from checker.text.document import Document
+from checker.text.rules import Check, Context, compile_rule
+
+FORMAT = "socialcheck-tone-model/1"
+TONES = ("offensive", "hostile", "sarcastic", "negative")
+CHAR_NGRAMS = (3, 5)  # smallest and largest letter n-gram, counted inside " word " as scikit-learn's char_wb does
+MAX_CHARS = 2_000  # a window is scored on at most this many characters (windows are a tweet or so)
+
+# Skipped: links, @mentions (TweetEval writes every one as "@user") and numbers. The model's own
+# patterns, not the Document's: what the model reads must not move when those are refined.
+_SKIP = re.compile(r"(?:https?://|www\.)\S+|@[\w.@-]+|\d[\d.,:/%-]*", re.I)
+_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’][^\W\d_])*|[\U0001f300-\U0001faff\u2600-\u27bf]")
+_STRETCHED = re.compile(r"(.)\1{2,}")
+
+
+class Word(NamedTuple):  # a tuple: made for every word of every post, so it must be cheap
+    start: int
+    end: int
+    norm: str  # lower case, curly apostrophe straightened, letters stretched past two squeezed to two
+
+
+def words(text: str) -> list[Word]:
+    """The words the model reads, with their offsets in `text`."""
+    text = text[:MAX_CHARS]
+    skipped = [m.span() for m in _SKIP.finditer(text)]
+    stretched = _STRETCHED.search(text) is not None  # rare: most posts need no squeezing at all
+    found = []
+    index = 0
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        if skipped:
+            while index < len(skipped) and skipped[index][1] <= start:
+                index += 1
+            if index < len(skipped) and skipped[index][0] < end:
+                continue  # inside a link or a mention
+        norm = match.group().lower().replace("’", "'")
+        if stretched:
+            norm = _STRETCHED.sub(r"\1\1", norm)
+        found.append(Word(start, end, norm))
+    return found
+
+
+def word_features(norm: str) -> list[str]:
+    """A word's own features: the word, and its letter n-grams inside spaces."""
+    features = ["w " + norm]
+    if len(norm) > 1:
+        padded = f" {norm} "
+        low, high = CHAR_NGRAMS
+        for n in range(low, high + 1):
+            features.extend("c " + padded[i : i + n] for i in range(len(padded) - n + 1))
+    return features
+
+
+def pair_feature(first: str, second: str) -> str:
+    return f"p {first} {second}"
+
+
+def text_features(text: str) -> list[str]:
+    """Every feature of a text, repeated as often as it occurs: what training counts."""
+    found = words(text)
+    features = [f for w in found for f in word_features(w.norm)]
+    features.extend(pair_feature(a.norm, b.norm) for a, b in zip(found, found[1:]))
+    return features
+
+
+@dataclass(frozen=True, slots=True)
+class Driver:
+    """A word of the text and how much it pushes one tone's score (log-odds)."""
+
+    start: int
+    end: int
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """A text's probability for each tone, and each word's share of the log-odds."""
+
+    words: tuple[Word, ...]
+    probabilities: dict[str, float]
+    contributions: np.ndarray  # one row a word, one column a tone
+
+    def drivers(self, tone: str, share: float = 0.25, limit: int = 3) -> list[Driver]:
+        """The words that push `tone` up most: at least `share` of the strongest push, at most `limit`."""
+        column = self.contributions[:, TONES.index(tone)] if self.words else np.zeros(0)
+        # A one-letter word ("a", "I") carries no tone of its own, however the sums fall.
+        order = [i for i in np.argsort(-column, kind="stable") if column[i] > 0 and len(self.words[i].norm) > 1][:limit]
+        if not order:
+            return []
+        strongest = float(column[order[0]])
+        chosen = [i for i in order if column[i] >= share * strongest]
+        return [Driver(self.words[i].start, self.words[i].end, float(column[i])) for i in sorted(chosen)]
+
+
+class ToneModel:
+    """A trained model, loaded from its .npz file."""
+
+    WORD_CACHE_SIZE = 50_000
+    SCORE_CACHE_SIZE = 1_024
+
+    def __init__(self, meta: dict[str, Any], vocabulary: Sequence[str], weights: np.ndarray, bias: np.ndarray) -> None:
+        if meta.get("format") != FORMAT:
+            raise ValueError(f"not a tone model of format {FORMAT!r} (found {meta.get('format')!r})")
+        if tuple(meta.get("tones", ())) != TONES or tuple(meta.get("char_ngrams", ())) != CHAR_NGRAMS:
+            raise ValueError(f"the model was trained for tones {meta.get('tones')} and n-grams {meta.get('char_ngrams')}; this code reads {TONES} and {CHAR_NGRAMS}")
+        if weights.shape != (len(vocabulary), len(TONES)) or bias.shape != (len(TONES),):
+            raise ValueError(f"weights {weights.shape} and bias {bias.shape} do not fit {len(vocabulary)} features and {len(TONES)} tones")
+        self.meta = meta
+        self.index = {feature: row for row, feature in enumerate(vocabulary)}
+        self.weights = np.asarray(weights, dtype=np.float64)
+        self.bias = np.asarray(bias, dtype=np.float64)
+        self.zero = np.zeros(len(TONES))
+        self._word_cache: dict[str, tuple[np.ndarray, int]] = {}
+        self._score_cache: dict[str, Scores] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> ToneModel:
+        with np.load(Path(path), allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            return cls(meta, data["vocabulary"].tolist(), data["weights"], data["bias"])
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        vocabulary = sorted(self.index, key=self.index.__getitem__)
+        np.savez_compressed(
+            Path(path),
+            meta=np.array(json.dumps(self.meta, sort_keys=True)),
+            vocabulary=np.array(vocabulary),
+            weights=self.weights.astype(np.float32),
+            bias=self.bias.astype(np.float32),
+        )
+
+    def _word_vector(self, norm: str) -> tuple[np.ndarray, int]:
+        """The sum of a word's own feature weights, and how many it has: once a word (words recur)."""
+        cached = self._word_cache.get(norm)
+        if cached is None:
+            rows = [row for row in map(self.index.get, word_features(norm)) if row is not None]
+            cached = (self.weights[rows].sum(axis=0) if rows else self.zero, len(rows))
+            with self._lock:
+                if len(self._word_cache) >= self.WORD_CACHE_SIZE:
+                    self._word_cache.clear()  # bounded: the common words come straight back
+                self._word_cache[norm] = cached
+        return cached
+
+    def cached_score(self, text: str) -> Scores:
+        """`score`, remembered for recent texts: every rule that reads the model shares one score a run."""
+        scores = self._score_cache.get(text)
+        if scores is None:
+            scores = self.score(text)
+            with self._lock:
+                if len(self._score_cache) >= self.SCORE_CACHE_SIZE:
+                    self._score_cache.clear()
+                self._score_cache[text] = scores
+        return scores
+
+    def score(self, text: str) -> Scores:
+        found = words(text)
+        if not found:
+            return Scores((), {tone: _sigmoid(b) for tone, b in zip(TONES, self.bias, strict=True)}, np.zeros((0, len(TONES))))
+        vectors = [self._word_vector(w.norm) for w in found]
+        contributions = np.array([vector for vector, _ in vectors])
+        count = sum(n for _, n in vectors)
+        index = self.index
+        for i in range(len(found) - 1):
+            row = index.get(pair_feature(found[i].norm, found[i + 1].norm))
+            if row is not None:
+                count += 1
+                half = self.weights[row] / 2  # a pair's weight is shared by its two words
+                contributions[i] += half
+                contributions[i + 1] += half
+        if count:
+            contributions /= math.sqrt(count)
+        logits = self.bias + contributions.sum(axis=0)
+        return Scores(tuple(found), {tone: _sigmoid(x) for tone, x in zip(TONES, logits, strict=True)}, contributions)
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+def _spans(checks: Sequence[Check], doc: Document, context: Context) -> list[tuple[int, int]]:
+    """Where the rules of `checks` flag the post."""
+    return [(f.start, f.end) for check in checks for f in check.run(doc, context)]
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str) -> ToneModel:
+    """A model file, loaded once however many rules and profiles use it."""
+    return ToneModel.load(path)
+
+
+def windows(text: str, sentences: Sequence[tuple[int, int]], size: int = 280) -> Iterator[tuple[int, int]]:
+    """Runs of whole sentences of about a tweet's length (what the model was trained on), each within one paragraph.
+
+    A sentence's words count against the others of its run, so one rude line in a long kind
+    paragraph can be outweighed; a paragraph of its own never is.
+    """
+    start = end = None
+    for s, e in sentences:
+        if start is None or end is None:
+            start, end = s, e
+        elif e - start <= size and "\n\n" not in text[end:s].replace(" ", "").replace("\r", ""):
+            end = e
+        else:
+            yield start, end
+            start, end = s, e
+    if start is not None and end is not None:
+        yield start, end
+
+
+# --- the rule kind ---------------------------------------------------------------------
+
+DEFAULT_MODEL = "tone_model.npz"
+
+
+class ToneModelCheck(Check):
+    """The trained tone model over a post, a tweet-sized run of sentences at a time.
+
+    A run whose probability for a tone reaches the rule's `thresholds` gets a finding at the
+    rule's severity on each word that drives it (never the whole post); one that reaches only
+    `notes` gets the same findings as info. Words that a listed rule already flags
+    (`covered_by`) are left to that rule, and so are runs that reach a level in `defer`
+    (what another tone-model rule flags, so one word is not underlined twice).
+
+    `decides_for` names word-list rules whose words block only in context: their own severity
+    is info, and a word of theirs gets this rule's finding when its run reaches `confirm_at`
+    ("trash" in a post about recycling is a note; in "you are trash" it blocks).
+    """
+
+    options_schema = {
+        "model": str,
+        "thresholds": dict,
+        "notes": dict,
+        "defer": dict,
+        "max_words": int,
+        "covered_by": list,
+        "decides_for": list,
+        "confirm_at": dict,
+        "window": int,
+    }
+    required = ("thresholds",)
+    scope = "post"
+
+    def setup(self, policy: Policy) -> None:
+        path = policy.root / "policy" / self.options.get("model", DEFAULT_MODEL)
+        if not path.is_file():
+            raise self.error(f"model file {str(path)!r} not found (train it with `make model`)")
+        try:
+            self.model = load_model(str(path))
+        except (OSError, ValueError, KeyError) as problem:
+            raise self.error(f"model file {str(path)!r} cannot be read: {problem}") from None
+        self.thresholds = self._levels("thresholds")
+        self.notes = self._levels("notes")
+        self.defer = self._levels("defer")
+        self.confirm_at = self._levels("confirm_at")
+        if not self.thresholds and not self.notes:
+            raise self.error("'thresholds' (or 'notes') must name at least one tone")
+        self.max_words = self.options.get("max_words", 3)
+        self.window = self.options.get("window", 280)
+        if self.max_words < 1 or self.window < 20:
+            raise self.error("'max_words' must be at least 1 and 'window' at least 20 characters")
+        # The listed rules, compiled as they are, so their exceptions hold here too.
+        self.covered = self._rules(policy, "covered_by")
+        self.decided = self._rules(policy, "decides_for")
+        if self.decided and not self.confirm_at:
+            raise self.error("'decides_for' needs 'confirm_at': the probability at which a listed word blocks")
+
+    def _rules(self, policy: Policy, key: str) -> list[Check]:
+        checks = []
+        for rule_id in self.strings(key):
+            rule = policy.rules.get(rule_id)
+            if rule is None:
+                raise self.error(f"{key} names {rule_id!r}, which is not a rule")
+            if rule.kind == "tone_model":
+                raise self.error(f"{key} names {rule_id!r}, a tone-model rule; name word-list rules")
+            checks.append(compile_rule(rule, policy))
+        return checks
+
+    def _levels(self, key: str) -> dict[str, float]:
+        levels = {}
+        for tone, value in self.options.get(key, {}).items():
+            if tone not in TONES:
+                raise self.error(f"{key}: {tone!r} is not a tone of the model; its tones are {', '.join(TONES)}")
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+                raise self.error(f"{key}.{tone} must be a probability above 0 and at most 1, not {value!r}")
+            levels[tone] = float(value)
+        return levels
+
+    def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        covered: list[tuple[int, int]] | None = None
+        decided: list[tuple[int, int]] | None = None
+        for start, end in windows(doc.text, doc.sentences, self.window):
+            scores = self.model.cached_score(doc.text[start:end])
+            confirmed: list[tuple[int, int]] = []
+            if self.decided and any(scores.probabilities[tone] >= level for tone, level in self.confirm_at.items()):
+                if decided is None:
+                    decided = _spans(self.decided, doc, context)
+                confirmed = [(s, e) for s, e in decided if start <= s and e <= end]
+                tone, probability = max(((t, scores.probabilities[t]) for t in self.confirm_at), key=lambda item: item[1])
+                for s, e in confirmed:
+                    yield self.finding(s, e, match=doc.text[s:e], tone=tone, score=f"{probability:.2f}")
+            outcome = self._decide(scores)
+            if outcome is None:
+                continue
+            if covered is None:  # only for a post the model flags: most are not
+                covered = _spans(self.covered, doc, context)
+            tone, probability, blocking = outcome
+            for driver in scores.drivers(tone, limit=self.max_words):
+                first, last = start + driver.start, start + driver.end
+                if any(s <= first and last <= e for s, e in covered + confirmed):
+                    continue  # already flagged, with a better message, by a word list
+                finding = self.finding(first, last, match=doc.text[first:last], tone=tone, score=f"{probability:.2f}")
+                yield finding if blocking else replace(finding, severity="info")
+
+    def _decide(self, scores: Scores) -> tuple[str, float, bool] | None:
+        """The tone a run is flagged for (the one furthest past its level), and whether it blocks."""
+        if any(scores.probabilities[tone] >= level for tone, level in self.defer.items()):
+            return None
+        best = None
+        for levels, blocking in ((self.thresholds, True), (self.notes, False)):
+            for tone, level in levels.items():
+                probability = scores.probabilities[tone]
+                if probability >= level and (best is None or probability - level > best[0]):
+                    best = (probability - level, tone, probability)
+            if best is not None:
+                return best[1], best[2], blocking
+        return None

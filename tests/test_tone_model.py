@@ -1,0 +1,216 @@
+"""The shipped tone model: its file, what it predicts, how it explains itself, and its rules."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from checker import PolicyError, check_text, load_policy
+from checker.policy import DEFAULT_PACK
+from checker.text.engine import compile_checker
+from checker.text.tone_model import CHAR_NGRAMS, FORMAT, TONES, ToneModel, ToneModelCheck, text_features, words
+
+MODEL_FILE = DEFAULT_PACK / "policy" / "tone_model.npz"
+
+
+@pytest.fixture(scope="module")
+def model() -> ToneModel:
+    return ToneModel.load(MODEL_FILE)
+
+
+def test_the_shipped_model_is_small_and_in_the_training_scripts_format(model):
+    assert MODEL_FILE.stat().st_size < 4_000_000
+    with np.load(MODEL_FILE, allow_pickle=False) as data:  # no pickles: data, not code
+        assert set(data.files) == {"meta", "vocabulary", "weights", "bias"}
+        assert data["weights"].dtype == np.float32
+        assert data["weights"].shape == (len(data["vocabulary"]), len(TONES))
+    assert model.meta["format"] == FORMAT
+    assert tuple(model.meta["tones"]) == TONES
+    assert tuple(model.meta["char_ngrams"]) == CHAR_NGRAMS
+    for tone in TONES:  # the training report the script writes
+        report = model.meta["report"][tone]
+        assert 0.5 < report["val_auc"] <= 1
+        assert set(report["thresholds"]) >= {"0.8", "0.9"}
+
+
+def test_the_shipped_model_gives_the_scores_the_training_script_recorded(model):
+    examples = model.meta["examples"]
+    assert len(examples) >= 5
+    for text, expected in examples.items():
+        got = model.score(text).probabilities
+        for tone in TONES:
+            assert got[tone] == pytest.approx(expected[tone], abs=1e-3), (text, tone)
+
+
+def test_known_predictions(model):
+    assert model.score("You are a fucking idiot and everyone knows it").probabilities["offensive"] > 0.95
+    assert model.score("Congratulations to all our graduates: a brilliant day on campus!").probabilities["offensive"] < 0.05
+    assert model.score("Oh great, another Monday. Just what I needed.").probabilities["sarcastic"] > 0.9
+    assert model.score("These illegals should be deported, every last one").probabilities["hostile"] > 0.9
+
+
+def test_a_score_is_the_trained_sum_of_feature_weights(model):
+    """Inference adds, word by word and from a cache, what training counts: the features of
+    text_features, counted, over the square root of their total."""
+    for text in ("What a load of rubbish, honestly", "Our new MSc opens in September", "fuuuuck this", "x"):
+        counts = Counter(f for f in text_features(text) if f in model.index)
+        total = sum(counts.values())
+        logits = model.bias + sum((model.weights[model.index[f]] * n for f, n in counts.items()), np.zeros(len(TONES))) / math.sqrt(max(total, 1))
+        got = model.score(text).probabilities
+        for tone, logit in zip(TONES, logits, strict=True):
+            assert got[tone] == pytest.approx(1 / (1 + math.exp(-logit)), abs=1e-9)
+
+
+def test_words_skip_links_mentions_and_numbers_and_keep_offsets():
+    text = "@user Read https://example.com/x now, 2024 FUUUN’s here"
+    found = words(text)
+    assert [w.norm for w in found] == ["read", "now", "fuun's", "here"]
+    assert [text[w.start : w.end] for w in found] == ["Read", "now", "FUUUN’s", "here"]
+
+
+def test_drivers_are_words_of_the_text_never_the_whole_post(model):
+    text = "Thanks for coming. Honestly you are a pathetic clueless moron and nobody likes you."
+    scores = model.score(text)
+    drivers = scores.drivers("offensive")
+    assert 1 <= len(drivers) <= 3
+    assert all(" " not in text[d.start : d.end] for d in drivers)
+    assert "moron" in [text[d.start : d.end] for d in drivers]
+
+
+def test_empty_and_odd_text_score_without_error(model):
+    for text in ("", "   ", "🎓🎓🎓", "https://le.ac.uk", "@someone", "a" * 100_000, "\x00\ud800"):
+        scores = model.score(text)
+        assert all(0 < p < 1 for p in scores.probabilities.values())
+
+
+def test_findings_underline_the_driving_words_and_name_the_tone():
+    report = check_text("Shut your mouth, nobody asked a clueless clown like you", grammar=False)
+    model_findings = [f for f in report.findings if f.rule == "offensive.model"]
+    assert model_findings
+    text = "Shut your mouth, nobody asked a clueless clown like you"
+    assert all(f.end - f.start < 12 for f in model_findings)
+    assert all("offensive" in f.message for f in model_findings)
+    # "clown" is on the insults list: that rule flags it, the model does not underline it twice.
+    assert "clown" not in [text[f.start : f.end] for f in model_findings]
+    assert any(f.rule == "offensive.insults" and f.blocking for f in report.findings)
+
+
+def test_words_a_blocking_list_flags_are_left_to_it():
+    text = "Shut your fucking mouth, nobody asked you"
+    report = check_text(text, grammar=False)
+    assert any(f.rule == "offensive.profanity" and text[f.start : f.end] == "fucking" for f in report.findings)
+    assert "fucking" not in [text[f.start : f.end] for f in report.findings if f.rule == "offensive.model"]
+
+
+def test_sarcasm_is_a_tone_finding():
+    text = "Oh great, another Monday. Just what I needed."
+    findings = [f for f in check_text(text, grammar=False).findings if f.rule == "tone.model"]
+    assert findings and all(f.severity == "warning" and "sarcastic" in f.message for f in findings)
+
+
+def test_an_offensive_paragraph_is_found_inside_a_long_post():
+    """The model reads tweet-sized runs of sentences within a paragraph, so a long kind post does not dilute one bad paragraph."""
+    kind = "Our open day is on Saturday, with tours of the labs, talks from lecturers and a chance to meet students. "
+    text = kind * 20 + "\n\nLock her up, she is a crook and a criminal.\n\n" + kind * 10
+    findings = [f for f in check_text(text, grammar=False).findings if f.rule == "offensive.model"]
+    assert findings and all(text[f.start : f.end] in ("crook", "criminal", "Lock") for f in findings)
+
+
+def test_ordinary_posts_are_not_flagged():
+    for text in (
+        "We are deeply saddened by the death of Professor Smith. Our thoughts are with her family.",
+        "Our researchers are studying how hate speech spreads online.",
+        "Join us for the Death Fair at the museum this Saturday.",
+        "Results day! Good luck to everyone waiting for their grades.",
+    ):
+        report = check_text(text, grammar=False)
+        assert not [f for f in report.findings if f.rule.endswith(".model") and f.blocking], text
+
+
+def test_profiles_set_the_model_thresholds(model):
+    policy = load_policy()
+    thresholds = {}
+    for profile in ("corporate", "department"):
+        check = next(c for c in compile_checker(policy, profile).checks if c.rule.id == "offensive.model")
+        assert isinstance(check, ToneModelCheck)
+        thresholds[profile] = check.thresholds["offensive"]
+    assert thresholds["department"] > thresholds["corporate"]
+    texts = [
+        "Shut your mouth, nobody wants to hear from a clueless wannabe",
+        "She's a total skank and a gold digger",
+        "Lock her up, she is a crook and a criminal",
+        "This is the worst day ever, I'm miserable",
+        "Antifa are domestic terrorists, lock them all up",
+    ]
+    for text in texts:
+        probability = model.score(text).probabilities["offensive"]
+        for profile, level in thresholds.items():
+            blocking = [f for f in check_text(text, profile=profile, grammar=False).findings if f.rule == "offensive.model" and f.blocking]
+            assert bool(blocking) == (probability >= level), (text, profile, probability)
+
+
+@pytest.fixture
+def pack(tmp_path: Path) -> Path:
+    target = tmp_path / "pack"
+    shutil.copytree(DEFAULT_PACK, target)
+    return target
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ("thresholds = { offensive = 0.8 }", "thresholds = { rude = 0.8 }", "'rude' is not a tone of the model"),
+        ("thresholds = { offensive = 0.8 }", "thresholds = { offensive = 80 }", "must be a probability"),
+        ("thresholds = { offensive = 0.8 }", 'thresholds = { offensive = 0.8 }\nmodel = "missing.npz"', "not found"),
+        ('covered_by = ["offensive.profanity",', 'covered_by = ["offensive.nothing",', "'offensive.nothing', which is not a rule"),
+        ('"offensive.insults", "offensive.slurs"]', '"offensive.insults", "offensive.slurs"]\ndecides_for = ["tone.model"]\nconfirm_at = { offensive = 0.5 }', "a tone-model rule"),
+        ('"offensive.insults", "offensive.slurs"]', '"offensive.insults", "offensive.slurs"]\ndecides_for = ["offensive.insults"]', "'decides_for' needs 'confirm_at'"),
+    ],
+)
+def test_a_bad_model_rule_fails_on_load(pack, old, new, problem):
+    _replace(pack / "policy/rules/offensive.toml", old, new)
+    with pytest.raises(PolicyError, match=problem):
+        load_policy(pack)
+
+
+def test_a_list_the_model_decides_for_blocks_only_where_the_model_reads_it_as_offensive(pack):
+    rules = pack / "policy/rules/offensive.toml"
+    _replace(rules, '[rules.insults]\nkind = "terms"\nseverity = "error"', '[rules.insults]\nkind = "terms"\nseverity = "info"')
+    _replace(rules, '"offensive.insults", "offensive.slurs"]', '"offensive.slurs"]\ndecides_for = ["offensive.insults"]\nconfirm_at = { offensive = 0.5 }')
+    policy = load_policy(pack)
+
+    def blocking(text: str) -> list[str]:
+        findings = check_text(text, policy=policy, grammar=False).findings
+        return [text[f.start : f.end] for f in findings if f.blocking and f.category == "offensive"]
+
+    assert "trash" in blocking("You are trash and everyone knows it")
+    assert blocking("It's Global Recycling Day, so we're talking trash: where your rubbish goes.") == []
+    assert blocking("The Year of the Pig is here! Let it be full of fun, learning and success!") == []
+
+
+def test_a_model_file_that_is_not_a_model_fails_on_load(pack):
+    (pack / "policy/tone_model.npz").write_bytes(b"not a model")
+    with pytest.raises(PolicyError, match="cannot be read"):
+        load_policy(pack)
+
+
+def test_profile_options_must_name_a_rule_and_be_valid(pack):
+    pack_toml = pack / "policy/pack.toml"
+    _replace(pack_toml, 'options = { "offensive.model"', 'options = { "offensive.nothing"')
+    with pytest.raises(PolicyError, match="sets options of a rule that does not exist"):
+        load_policy(pack)
+    shutil.copy(DEFAULT_PACK / "policy/pack.toml", pack_toml)
+    _replace(pack_toml, "thresholds = { offensive = 0.9 }", "thresholds = { offensive = 2 }")
+    with pytest.raises(PolicyError, match="must be a probability"):
+        load_policy(pack)
