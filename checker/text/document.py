@@ -63,15 +63,20 @@ class Document:
     def special(self) -> list[Span]:
         """URLs, e-mail addresses, mentions and hashtags, in order, never overlapping."""
         spans: list[Span] = []
-        taken: list[tuple[int, int]] = []
         for kind, pattern in (("email", EMAIL), ("url", URL), ("mention", MENTION), ("hashtag", HASHTAG)):
+            # `spans` is sorted and never overlaps, and one pattern's matches come in order: one walk
+            # along both finds the overlaps (comparing each match with every span taken was quadratic:
+            # "#a " * 33333 took 45 s).
+            taken, index, added = spans, 0, []
             for match in pattern.finditer(self.text):
                 start, end = match.span()
-                if any(start < e and s < end for s, e in taken):
+                while index < len(taken) and taken[index].end <= start:
+                    index += 1
+                if index < len(taken) and taken[index].start < end:
                     continue
-                taken.append((start, end))
-                spans.append(Span(start, end, kind))
-        spans.sort(key=lambda s: s.start)
+                added.append(Span(start, end, kind))
+            if added:
+                spans = sorted(taken + added, key=lambda s: s.start)  # two sorted runs: timsort merges them in linear time
         return spans
 
     @cached_property

@@ -10,7 +10,6 @@ the rule and the problem.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,7 +17,8 @@ from typing import Any
 
 from checker.errors import PolicyError
 from checker.findings import Finding
-from checker.policy import Platform, Policy, Rule
+from checker.linear_regex import LinearPattern, compile_linear
+from checker.policy import Platform, Policy, Rule, check_message
 from checker.text import analysis
 from checker.text.document import Document, Token
 from checker.text.matchers import PhraseIndex
@@ -31,6 +31,9 @@ class Context:
     platform: Platform
     policy: Policy
     stats: dict[str, Any] = field(default_factory=dict)
+
+
+MAX_QUOTED = 100  # characters of a match that a message quotes
 
 
 class Check:
@@ -71,8 +74,10 @@ class Check:
         suggestions = tuple(s for s in suggestions)
         values.setdefault("suggestion", suggestions[0] if suggestions else "")
         template = message if message is not None else self.rule.message
+        # A message quotes what it found; a 100,000-character match is quoted by its start.
+        shown = {k: v if not isinstance(v, str) or len(v) <= MAX_QUOTED else v[: MAX_QUOTED - 1] + "…" for k, v in values.items()}
         try:
-            text = template.format(**values)
+            text = template.format(**shown)
         except (KeyError, IndexError, ValueError):
             text = template
         return Finding(
@@ -101,13 +106,9 @@ class Check:
         except ValueError as problem:
             raise self.error(f"option {key!r}: {problem}") from None
 
-    def regex(self, source: str, flags: int = 0) -> re.Pattern[str]:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", FutureWarning)  # "possible nested set": style, not a mistake
-                return re.compile(source, flags)
-        except re.error as problem:
-            raise self.error(f"pattern {source!r} is not a valid regular expression: {problem}") from None
+    def regex(self, source: str, *, ignore_case: bool = False) -> LinearPattern:
+        """A pattern from the policy, run in linear time (checker.linear_regex); PolicyError if it cannot be."""
+        return compile_linear(source, ignore_case=ignore_case, file=self.rule.file, rule=self.rule.id)
 
 
 def _suggestions(value: Any) -> tuple[str, ...]:
@@ -212,14 +213,17 @@ class Patterns(Check):
     required = ("patterns",)
 
     def setup(self, policy: Policy) -> None:
-        flags = 0 if self.options.get("case_sensitive", False) else re.IGNORECASE
+        ignore_case = not self.options.get("case_sensitive", False)
         sources = self.strings("patterns")
         if not sources:
             raise self.error("'patterns' is empty")
-        compiled = [self.regex(source, flags) for source in sources]
-        if not any(pattern.groupindex for pattern in compiled):
+        compiled = [self.regex(source, ignore_case=ignore_case) for source in sources]
+        if not any(pattern.groupindex for pattern in compiled) and all(p.engine == "re2" for p in compiled):
             # One pass over the text with an alternation beats one pass a pattern.
-            compiled = [self.regex("|".join(f"(?:{source})" for source in sources), flags)]
+            try:
+                compiled = [self.regex("|".join(f"(?:{source})" for source in sources), ignore_case=ignore_case)]
+            except PolicyError:
+                pass  # too large for one automaton: one pass a pattern, then
         self.patterns = compiled
         self.fixed = self.strings("suggestions")
         self.replace = self.options.get("replace")
@@ -229,8 +233,8 @@ class Patterns(Check):
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         seen: set[tuple[int, int]] = set()
-        for match in (m for pattern in self.patterns for m in pattern.finditer(doc.text)):
-            start, end = match.span("flag") if "flag" in match.re.groupindex and match.group("flag") else match.span()
+        for pattern, match in ((p, m) for p in self.patterns for m in p.finditer(doc.text)):
+            start, end = match.span("flag") if "flag" in pattern.groupindex and match.group("flag") else match.span()
             if start == end or (start, end) in seen:
                 continue
             seen.add((start, end))
@@ -344,8 +348,10 @@ class Email(Check):
 
     def setup(self, policy: Policy) -> None:
         self.domains = policy.organisation.domains
-        self.personal = self.regex(self.options.get("personal_local_part", r"^[a-z]+[._-][a-z]+\d*$|^[a-z]{2,4}\d{1,4}$"), re.I)
+        self.personal = self.regex(self.options.get("personal_local_part", r"^[a-z]+[._-][a-z]+\d*$|^[a-z]{2,4}\d{1,4}$"), ignore_case=True)
         self.shared_message = self.options.get("shared_message")
+        if self.shared_message is not None:
+            check_message(self.rule.file, self.rule.id, self.shared_message)
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for span in doc.spans_of("email"):
@@ -382,6 +388,8 @@ class Count(Check):
 
     def setup(self, policy: Policy) -> None:
         self.of = self.options["of"]
+        if "over_limit_message" in self.options:
+            check_message(self.rule.file, self.rule.id, self.options["over_limit_message"])
         if self.of not in self.COUNTABLE:
             raise self.error(f"option 'of' must be one of {', '.join(self.COUNTABLE)}, not {self.of!r}")
 
@@ -501,7 +509,10 @@ class Masked(Check):
 
     options_schema = {"words_from": list}
     required = ("words_from",)
-    TOKEN = re.compile(r"(?<![\w*@#$!])[a-z][a-z*!@#$%1310]*[*!@#$%1310][a-z*!@#$%1310]*(?![\w*@#$])", re.I)
+    # Letters, then the first masking character, then anything a masked word holds. The letters before
+    # the first mask are taken possessively: written as [a-z][X]*[mask][X]* (as it was) the split between
+    # the two runs was ambiguous, and "a" + "1" * 99998 + "_" took 201 s.
+    TOKEN = re.compile(r"(?<![\w*@#$!])[a-z]++[*!@#$%1310][a-z*!@#$%1310]*(?![\w*@#$])", re.I)
     LEET = str.maketrans({"!": "i", "1": "i", "@": "a", "$": "s", "3": "e", "0": "o", "#": "*", "%": "*"})
 
     def setup(self, policy: Policy) -> None:
