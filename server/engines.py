@@ -65,7 +65,7 @@ class Engines:
         from checker.image.identity import visual_identity
 
         visual_identity(policy)
-        engines = cls(settings=settings, policy=policy, cache=ResponseCache(settings.cache_size))
+        engines = cls(settings=settings, policy=policy, cache=ResponseCache(settings.cache_size, settings.cache_bytes))
         _warm_up(policy)
         if settings.grammar:
             engines.grammar, engines.grammar_problem = _import_grammar()

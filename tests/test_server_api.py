@@ -191,7 +191,7 @@ class TestSmallCache:
             client.post("/v1/check/text", json={"text": f"Draft number {n}"}, headers=CLIENT)
         cache = app.extensions["socialcheck"].cache
         assert len(cache) == 3
-        assert all(isinstance(key, bytes) and b"Draft" not in key for key in cache._entries)
+        assert all(isinstance(key, bytes) and b"Draft" not in key for key in cache.keys())
         # The most recent drafts are kept, the oldest went first.
         latest = client.post("/v1/check/text", json={"text": "Draft number 9"}, headers=CLIENT)
         oldest = client.post("/v1/check/text", json={"text": "Draft number 0"}, headers=CLIENT)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 from checker.errors import InputError
 from checker.findings import Finding, Report, Severity
@@ -88,7 +87,7 @@ def _handle(handle: str, spec: AvatarSpec, naming: NamingRule | None, profile: s
     if not bare:
         part.add("profile.handle.empty", "brand", "error", (0, len(handle)), "The handle is empty.")
         return
-    if spec.handle_pattern is not None and not re.fullmatch(spec.handle_pattern, bare):
+    if spec.handle_regex is not None and spec.handle_regex.fullmatch(bare) is None:
         part.add(
             "profile.handle.invalid",
             "platform",

@@ -9,6 +9,7 @@ from typing import Any
 
 from checker.errors import InputError
 from checker.findings import SEVERITIES, Finding, Report
+from checker.lru import BoundedLru, approximate_size
 from checker.policy import Example, Policy, Rule, load_policy
 from checker.text.document import Document
 from checker.text.rules import Check, Context, compile_rule
@@ -20,6 +21,7 @@ GRAMMAR_MAX_LENGTH = 20_000
 
 
 SENTENCE_MEMO_SIZE = 4096
+SENTENCE_MEMO_BYTES = 16_000_000
 # A post's findings beyond this are left out (the most severe are kept, and stats["omitted_findings"]
 # says how many were left out): "!? " * 33333 had 33,333 and an 8.9 MB answer.
 MAX_FINDINGS = 500
@@ -56,7 +58,7 @@ class CompiledChecker:
     policy: Policy
     profile: str
     checks: tuple[Check, ...]
-    memo: dict[str, tuple[tuple[Finding, ...], ...]] = field(default_factory=dict, compare=False, repr=False)
+    memo: BoundedLru[str, tuple[tuple[Finding, ...], ...]] = field(default_factory=lambda: _sentence_memo(), compare=False, repr=False)
 
     def run(self, text: str, platform: str, grammar: bool = True, budget: float = CHECK_BUDGET_SECONDS) -> Report:
         context = Context(platform=self.policy.platform(platform), policy=self.policy)
@@ -103,10 +105,12 @@ class CompiledChecker:
         if cached is None:
             doc = Document.of_sentence(sentence)
             cached = tuple(tuple(check.run(doc, context)) for check in checks)
-            if len(self.memo) >= SENTENCE_MEMO_SIZE:
-                self.memo.clear()  # simple and bounded: a draft's sentences come back at once
-            self.memo[sentence] = cached
+            self.memo.put(sentence, cached)
         return cached
+
+
+def _sentence_memo() -> BoundedLru[str, tuple[tuple[Finding, ...], ...]]:
+    return BoundedLru(SENTENCE_MEMO_SIZE, SENTENCE_MEMO_BYTES, lambda sentence, found: approximate_size(sentence) + approximate_size(found))
 
 
 def _most_severe(findings: list[Finding], most: int) -> tuple[list[Finding], int]:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from checker.errors import PolicyError
 from checker.findings import Finding
 from checker.linear_regex import LinearPattern, compile_linear
+from checker.lru import BoundedLru, approximate_size
 from checker.policy import Platform, Policy, Rule, check_message
 from checker.text import analysis
 from checker.text.document import Document, Token
@@ -316,6 +316,7 @@ class Sentiment(Check):
         self.post_threshold = float(self.options.get("post_threshold", self.threshold))
         self.aimed_at = self.phrases("aimed_at")
         self.exempt = self.phrases("exempt")
+        self._scores: BoundedLru[str, float | None] = BoundedLru(4096, 8_000_000, lambda sentence, _score: approximate_size(sentence) + 64)
 
     scope = "post"
 
@@ -331,9 +332,11 @@ class Sentiment(Check):
             for start, end, score in negative:
                 yield self.finding(start, end, score=f"{score:.2f}")
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - the checks live as long as their policy
     def _sentence_score(self, sentence: str) -> float | None:
-        """The sentence's sentiment, or None when it is exempt or aimed at nobody."""
+        """The sentence's sentiment, or None when it is exempt or aimed at nobody (remembered, bounded in bytes)."""
+        return self._scores.get_or_compute(sentence, lambda: self._score(sentence))
+
+    def _score(self, sentence: str) -> float | None:
         doc = Document.of_sentence(sentence)
         if self.exempt is not None and next(self.exempt.finditer(doc), None) is not None:
             return None
