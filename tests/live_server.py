@@ -15,7 +15,9 @@ from server import create_app
 @contextmanager
 def waitress_server(config: Mapping[str, Any]) -> Iterator[int]:
     """Serve `create_app(config)` until the block ends; yields the port."""
-    server = waitress.create_server(create_app(dict(config)), host="127.0.0.1", port=0, threads=4)
+    from server.serve import WAITRESS_SETTINGS
+
+    server = waitress.create_server(create_app(dict(config)), host="127.0.0.1", port=0, threads=4, **WAITRESS_SETTINGS)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
