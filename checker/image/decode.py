@@ -32,16 +32,16 @@ MAX_HEADER_PIXELS = 50_000_000
 MAX_DECODED_PIXELS = 16_000_000
 # The most memory one decode may take, as decode_cost estimates it (measured peaks are in
 # tests/test_image_memory.py): a 2000x2000 avatar in any format takes well under this.
-MAX_DECODE_BYTES = 96_000_000
+MAX_DECODE_BYTES = 128_000_000
 # Decodes at once; others wait their turn (a decode takes a fraction of a second).
 MAX_CONCURRENT_DECODES = 2
 _decoding = threading.BoundedSemaphore(MAX_CONCURRENT_DECODES)
 # What a pixel costs at the peak of decoding and shrinking, measured in a subprocess
 # (tests/test_image_memory.py): Pillow keeps a pixel in 1 (P, L), 2 (16-bit) or 4 bytes (the
-# rest); resampling and conversion make about 1.25 more copies; WebP's decoder keeps 8 bytes
+# rest); resampling and conversion make about 1.75 more copies; WebP's decoder keeps 8 bytes
 # a pixel of its own and GIF's 1.
 _STORED_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
-_COPIES = 2.25
+_COPIES = 2.75
 _DECODER_BYTES = {"WEBP": 8.0, "GIF": 1.0}
 # Longest side of the working copy every check uses.
 WORKING_SIDE = 1024
