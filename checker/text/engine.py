@@ -68,7 +68,8 @@ class CompiledChecker:
         found: dict[str, list[Finding]] = {c.rule.id: [] for c in self.checks}
         for start, end in doc.sentences:
             for check, findings in zip(sentence_checks, self._sentence_findings(text[start:end], sentence_checks, context), strict=True):
-                found[check.rule.id].extend(replace(f, start=f.start + start, end=f.end + start) for f in findings)
+                if findings:  # most checks find nothing in most sentences: skip the generator
+                    found[check.rule.id].extend(replace(f, start=f.start + start, end=f.end + start) for f in findings)
             limit.check()
         for check in self.checks:
             if check.scope != "sentence":
