@@ -254,7 +254,10 @@ def compile_linear(source: str, *, ignore_case: bool = False, file: str, rule: s
         return LinearPattern(source, "re2", compiled, dict(compiled.groupindex))
     # RE2 cannot run it: Python's engine may, if its backtracking is bounded at each position.
     try:
-        ways = _paths(sre_parser.parse(source, flags))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            parsed = sre_parser.parse(source, flags)
+        ways = _paths(parsed)
     except _Unbounded:
         raise fail(
             "needs a backtracking engine (it has lookaround or a backreference) and repeats without a bound "
