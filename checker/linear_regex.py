@@ -248,8 +248,8 @@ def compile_linear(source: str, *, ignore_case: bool = False, file: str, rule: s
         compiled = re2.compile(to_re2(source), _options(ignore_case))
     except _Untranslatable as problem:
         raise fail(f"uses {problem}") from None
-    except re2.error:
-        pass  # lookaround or a backreference: see below
+    except re2.error as problem:
+        why = str(problem).removeprefix("b'").removeprefix('b"').rstrip("'\"")  # RE2's reason, such as "invalid perl operator: (?<!"
     else:
         return LinearPattern(source, "re2", compiled, dict(compiled.groupindex))
     # RE2 cannot run it: Python's engine may, if its backtracking is bounded at each position.
@@ -260,17 +260,17 @@ def compile_linear(source: str, *, ignore_case: bool = False, file: str, rule: s
         ways = _paths(parsed)
     except _Unbounded:
         raise fail(
-            "needs a backtracking engine (it has lookaround or a backreference) and repeats without a bound "
-            "(*, + or {n,}), so checking a long post could take minutes; remove the lookaround (policy patterns "
-            "run on RE2, which takes linear time) or bound every repetition ({0,40} rather than *)"
+            f"needs a backtracking engine (RE2, which runs policy patterns in linear time, cannot run it: {why}) "
+            "and repeats without a bound (*, + or {n,}), so checking a long post could take minutes; remove the "
+            "lookaround or backreference, or bound every repetition ({0,40} rather than *)"
         ) from None
     except RecursionError:
         raise fail("is nested too deeply") from None
     if ways > MAX_PATHS:
         raise fail(
-            f"needs a backtracking engine (it has lookaround or a backreference) and can match in more than "
+            f"needs a backtracking engine (RE2 cannot run it: {why}) and can match in more than "
             f"{MAX_PATHS:,} ways at one position, so it could backtrack catastrophically; remove the lookaround "
-            "or simplify the repetitions"
+            "or backreference, or simplify the repetitions"
         )
     return LinearPattern(source, "re", python, dict(python.groupindex))
 

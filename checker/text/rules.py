@@ -106,9 +106,12 @@ class Check:
         except ValueError as problem:
             raise self.error(f"option {key!r}: {problem}") from None
 
-    def regex(self, source: str, *, ignore_case: bool = False) -> LinearPattern:
-        """A pattern from the policy, run in linear time (checker.linear_regex); PolicyError if it cannot be."""
-        return compile_linear(source, ignore_case=ignore_case, file=self.rule.file, rule=self.rule.id)
+    def regex(self, source: str, flags: int = 0, *, ignore_case: bool = False) -> LinearPattern:
+        """A pattern from the policy, run in linear time (checker.linear_regex); PolicyError if it cannot be.
+        `flags` takes re.IGNORECASE, re.MULTILINE and re.DOTALL, as re.compile did."""
+        inline = "".join(letter for flag, letter in ((re.MULTILINE, "m"), (re.DOTALL, "s")) if flags & flag)
+        source = f"(?{inline}){source}" if inline else source
+        return compile_linear(source, ignore_case=ignore_case or bool(flags & re.IGNORECASE), file=self.rule.file, rule=self.rule.id)
 
 
 def _suggestions(value: Any) -> tuple[str, ...]:
