@@ -6,11 +6,18 @@ other. Policy patterns are data that staff edit, so they cannot be trusted to be
 written carefully. They are run on RE2 (google-re2), whose automata take time linear
 in the text whatever the pattern.
 
-RE2 has no lookaround and no backreferences. A pattern that needs them runs on `re`
-only when every repetition in it is bounded (`{0,40}`, `?`, never `*` or `+`) and the
-ways it can match at one position are few (at most MAX_PATHS): then the work at each
-position of the text is bounded, and the whole search is linear. Anything else is
-refused when the pack loads, with a PolicyError naming the file, the rule and why.
+RE2 has no lookaround and no backreferences. A pattern that needs them is looked at
+when the pack loads:
+
+- every repetition bounded (`{0,40}`, `?`, never `*` or `+`) and few ways to match at one
+  position (at most MAX_PATHS): it runs on `re`, and its work at each position is bounded,
+  so the whole search is linear;
+- a repetition (`+`, `*`, `{n,}`) of something that can itself match in more than one way,
+  such as `(\\w+\\s?)+`: the shape that backtracks exponentially. It is refused, with a
+  PolicyError naming the file, the rule and why;
+- otherwise (simple runs such as `[ \\t]+` beside lookaround): it runs on the `regex`
+  module with the GIL released, so other requests go on, and at most PATTERN_SECONDS a
+  search; past that the check stops with CheckTimeoutError naming the rule.
 
 Python's meaning is kept where RE2's differs: `\\w`, `\\d` and `\\s` are Unicode
 (RE2's are ASCII), and `\\Z` is RE2's `\\z`. `\\b` is RE2's ASCII word boundary: a
@@ -28,13 +35,16 @@ from re import _parser as sre_parser  # type: ignore[attr-defined]
 from typing import Any, Protocol
 
 import re2
+import regex
 
-from checker.errors import PolicyError
+from checker.errors import CheckTimeoutError, PolicyError
 
 # Ways a backtracking pattern may match at one position (see _paths): beyond this it is refused.
 MAX_PATHS = 10_000
 # Longest pattern source a policy may hold: far beyond any real one, and bounds RE2's compile.
 MAX_SOURCE_LENGTH = 20_000
+# Longest one search by a lookaround pattern on `regex` may take (a post takes milliseconds).
+PATTERN_SECONDS = 2.0
 
 _RE2_OPTIONS: dict[bool, Any] = {}
 
@@ -87,13 +97,20 @@ class LinearPattern:
     """A compiled policy pattern; `engine` says which engine runs it ("re2" or "re")."""
 
     source: str
-    engine: str
+    engine: str  # "re2", "re" (bounded backtracking) or "regex" (GIL released, time-limited)
     compiled: Any
     groupindex: Mapping[str, int]
+    where: str = ""  # the rule, for the timeout's message
 
     def finditer(self, text: str) -> Iterator[Match]:
         if self.engine == "re":
             yield from self.compiled.finditer(text)
+            return
+        if self.engine == "regex":
+            try:
+                yield from self.compiled.finditer(text, concurrent=True, timeout=PATTERN_SECONDS)
+            except TimeoutError:
+                raise self._timed_out() from None
             return
         for match in self.compiled.finditer(_encodable(text)):
             yield _Re2Match(match, self.groupindex)
@@ -104,10 +121,21 @@ class LinearPattern:
     def fullmatch(self, text: str) -> Match | None:
         if self.engine == "re":
             return self.compiled.fullmatch(text)  # type: ignore[no-any-return]
+        if self.engine == "regex":
+            try:
+                return self.compiled.fullmatch(text, concurrent=True, timeout=PATTERN_SECONDS)  # type: ignore[no-any-return]
+            except TimeoutError:
+                raise self._timed_out() from None
         match = self.compiled.fullmatch(_encodable(text))
         if match is None:
             return None
         return _Re2Match(match, self.groupindex)
+
+    def _timed_out(self) -> CheckTimeoutError:
+        return CheckTimeoutError(
+            f"a pattern of {self.where or 'the policy'} took longer than {PATTERN_SECONDS:g} s on this text, "
+            "so the check was stopped; check it in shorter parts"
+        )
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -188,8 +216,8 @@ def _bounded(product: int) -> int:
 
 
 def _paths(items: Any) -> int:
-    """An upper bound on the ways `items` can match at one position (MAX_PATHS + 1 meaning too many),
-    or raise _Unbounded naming the first unbounded repetition."""
+    """An upper bound on the ways `items` can match at one position (MAX_PATHS + 1 meaning too many,
+    or unbounded); raises _Exponential at a repetition of something that can match in several ways."""
     total = 1
     for op, av in items:
         if op is sre_constants.BRANCH:
@@ -200,20 +228,21 @@ def _paths(items: Any) -> int:
             ways = _paths(av)
         elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
             low, high, body = av
-            if high is sre_constants.MAXREPEAT:
-                raise _Unbounded()
             each = _paths(body)
-            ways, power = 0, 1
-            for count in range(high + 1):
-                if count >= low:
-                    ways = _bounded(ways + power)
-                power = _bounded(power * each)
-                if ways > MAX_PATHS:
-                    break
+            if high is sre_constants.MAXREPEAT:
+                if each > 1 and op is not sre_constants.POSSESSIVE_REPEAT:
+                    raise _Exponential()
+                ways = MAX_PATHS + 1
+            else:
+                ways, power = 0, 1
+                for count in range(high + 1):
+                    if count >= low:
+                        ways = _bounded(ways + power)
+                    power = _bounded(power * each)
+                    if ways > MAX_PATHS:
+                        break
         elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
-            # An assertion adds no way to match, only its own bounded work where a path reaches it.
-            if _paths(av[1]) > MAX_PATHS:
-                return MAX_PATHS + 1
+            _paths(av[1])  # an assertion adds no way to match; its own repetitions are checked all the same
             ways = 1
         elif op is sre_constants.GROUPREF_EXISTS:
             ways = max(_paths(av[1]), _paths(av[2]) if av[2] else 1)
@@ -223,7 +252,7 @@ def _paths(items: Any) -> int:
     return total
 
 
-class _Unbounded(Exception):
+class _Exponential(Exception):
     pass
 
 
@@ -251,28 +280,28 @@ def compile_linear(source: str, *, ignore_case: bool = False, file: str, rule: s
     except re2.error as problem:
         why = str(problem).removeprefix("b'").removeprefix('b"').rstrip("'\"")  # RE2's reason, such as "invalid perl operator: (?<!"
     else:
-        return LinearPattern(source, "re2", compiled, dict(compiled.groupindex))
-    # RE2 cannot run it: Python's engine may, if its backtracking is bounded at each position.
+        return LinearPattern(source, "re2", compiled, dict(compiled.groupindex), rule or file)
+    # RE2 cannot run it: how much can it backtrack?
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)
             parsed = sre_parser.parse(source, flags)
         ways = _paths(parsed)
-    except _Unbounded:
+    except _Exponential:
         raise fail(
-            f"needs a backtracking engine (RE2, which runs policy patterns in linear time, cannot run it: {why}) "
-            "and repeats without a bound (*, + or {n,}), so checking a long post could take minutes; remove the "
-            "lookaround or backreference, or bound every repetition ({0,40} rather than *)"
+            f"can backtrack catastrophically: it repeats (+, * or {{n,}}) something that can match in more than one "
+            f"way, and it needs a backtracking engine (RE2, which runs policy patterns in linear time, cannot run it: "
+            f"{why}); remove the lookaround or backreference, or make the repeated part match one way only"
         ) from None
     except RecursionError:
         raise fail("is nested too deeply") from None
-    if ways > MAX_PATHS:
-        raise fail(
-            f"needs a backtracking engine (RE2 cannot run it: {why}) and can match in more than "
-            f"{MAX_PATHS:,} ways at one position, so it could backtrack catastrophically; remove the lookaround "
-            "or backreference, or simplify the repetitions"
-        )
-    return LinearPattern(source, "re", python, dict(python.groupindex))
+    if ways <= MAX_PATHS:
+        return LinearPattern(source, "re", python, dict(python.groupindex), rule or file)
+    try:
+        compiled = regex.compile(source, flags | regex.VERSION0)
+    except (regex.error, RecursionError, OverflowError) as problem:
+        raise fail(f"is not a valid regular expression: {problem}") from None
+    return LinearPattern(source, "regex", compiled, dict(compiled.groupindex), rule or file)
 
 
 def _shown(source: str) -> str:

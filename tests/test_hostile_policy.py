@@ -119,10 +119,50 @@ def test_an_exponential_pattern_loads_and_runs_in_linear_time(pack):
     assert report is not None
 
 
-def test_a_lookaround_pattern_that_repeats_without_bound_is_refused_at_load(pack):
-    _append(pack / "policy/rules/tone.toml", _rule(r"patterns = ['(?<=x)(\w+\s?)+$']"))
-    error = _fails(pack, file="tone.toml", rule="tone.hostile_extra", problem="repeats without a bound")
+@pytest.mark.parametrize("pattern", [r"(?<=x)(\w+\s?)+$", r"(?<=x)(a|aa)+", r"(a)\1?(b|bb)*c"])
+def test_a_backtracking_pattern_that_can_blow_up_is_refused_at_load(pack, pattern):
+    _append(pack / "policy/rules/tone.toml", _rule(f"patterns = ['{pattern}']"))
+    error = _fails(pack, file="tone.toml", rule="tone.hostile_extra", problem="can backtrack catastrophically")
     assert "linear time" in error.problem
+
+
+def test_a_lookaround_pattern_with_simple_runs_runs_on_regex_and_keeps_its_meaning(pack):
+    _append(pack / "policy/rules/tone.toml", _rule(r"patterns = ['(?<![\w.])\d{1,4}[ \t]+Elm[ \t]+Road(?![ \t]+[A-Z])']" + "\ncase_sensitive = true"))
+    policy = load_policy(pack)
+    report = check_text("Meet at 7  Elm Road tonight, not 8 Elm Road Gallery or x.9 Elm Road.", policy=policy, grammar=False)
+    assert [(f.start, f.end) for f in report.findings if f.rule == "tone.hostile_extra"] == [(8, 19)]
+
+
+def test_a_slow_lookaround_pattern_is_stopped_with_a_clear_error_and_leaves_the_gil_free(pack):
+    import threading
+    import time
+
+    from checker.errors import CheckTimeoutError
+    from checker.linear_regex import PATTERN_SECONDS
+
+    _append(pack / "policy/rules/tone.toml", _rule(r"patterns = ['(?<!q)(?:a|aa){1,60}b']"))
+    policy = load_policy(pack)
+    gaps: list[float] = []
+    stop = threading.Event()
+
+    def tick() -> None:
+        last = time.monotonic()
+        while not stop.is_set():
+            time.sleep(0.01)
+            now = time.monotonic()
+            gaps.append(now - last)
+            last = now
+
+    ticker = threading.Thread(target=tick)
+    ticker.start()
+    try:
+        with pytest.raises(CheckTimeoutError, match=r"tone\.hostile_extra took longer than"):
+            check_text("a" * 5000, policy=policy, grammar=False)
+    finally:
+        stop.set()
+        ticker.join()
+    # Another thread kept running all along: the search released the GIL.
+    assert max(gaps) < PATTERN_SECONDS / 2
 
 
 def test_a_bounded_lookaround_pattern_loads_and_keeps_its_meaning(pack):

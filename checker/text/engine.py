@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from checker.errors import InputError
+from checker.errors import CheckTimeoutError, InputError
 from checker.findings import SEVERITIES, Finding, Report
 from checker.lru import BoundedLru, approximate_size
 from checker.policy import Example, Policy, Rule, load_policy
@@ -28,10 +28,6 @@ MAX_FINDINGS = 500
 # Every rule runs in linear time, so a 100,000-character post takes about a second; a check that
 # takes longer than this is stopped with CheckTimeoutError rather than holding a server thread.
 CHECK_BUDGET_SECONDS = 10.0
-
-
-class CheckTimeoutError(InputError):
-    """The check took longer than its budget and was stopped."""
 
 
 class _Budget:
