@@ -101,6 +101,12 @@ class LinearPattern:
     compiled: Any
     groupindex: Mapping[str, int]
     where: str = ""  # the rule, for the timeout's message
+    flags: int = 0  # Python's flags it was written for (re.IGNORECASE)
+
+    @property
+    def pattern(self) -> str:
+        """The source, as re.Pattern names it."""
+        return self.source
 
     def finditer(self, text: str) -> Iterator[Match]:
         if self.engine == "re":
@@ -280,7 +286,7 @@ def compile_linear(source: str, *, ignore_case: bool = False, file: str, rule: s
     except re2.error as problem:
         why = str(problem).removeprefix("b'").removeprefix('b"').rstrip("'\"")  # RE2's reason, such as "invalid perl operator: (?<!"
     else:
-        return LinearPattern(source, "re2", compiled, dict(compiled.groupindex), rule or file)
+        return LinearPattern(source, "re2", compiled, dict(compiled.groupindex), rule or file, flags)
     # RE2 cannot run it: how much can it backtrack?
     try:
         with warnings.catch_warnings():
@@ -296,12 +302,12 @@ def compile_linear(source: str, *, ignore_case: bool = False, file: str, rule: s
     except RecursionError:
         raise fail("is nested too deeply") from None
     if ways <= MAX_PATHS:
-        return LinearPattern(source, "re", python, dict(python.groupindex), rule or file)
+        return LinearPattern(source, "re", python, dict(python.groupindex), rule or file, flags)
     try:
         compiled = regex.compile(source, flags | regex.VERSION0)
     except (regex.error, RecursionError, OverflowError) as problem:
         raise fail(f"is not a valid regular expression: {problem}") from None
-    return LinearPattern(source, "regex", compiled, dict(compiled.groupindex), rule or file)
+    return LinearPattern(source, "regex", compiled, dict(compiled.groupindex), rule or file, flags)
 
 
 def _shown(source: str) -> str:
