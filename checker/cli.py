@@ -147,6 +147,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             policy_check_minutes=args.policy_check_minutes,
             token=args.token,
             require_token=args.require_token,
+            show_token=args.show_token,
             extension_ids=args.extension_id,
             allow_hosts=args.allow_host,
             grammar=args.grammar,
@@ -250,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--policy-check-minutes", type=_positive_minutes, default=15, metavar="N", help="how often to check a published pack for a new version (default 15)")
     serve.add_argument("--token", default=None, help="use this pairing token instead of the one kept in your config folder")
     serve.add_argument("--require-token", action="store_true", help="refuse requests without the pairing token on loopback too")
+    serve.add_argument("--show-token", action="store_true", help="print the pairing token in full (it is printed in full only when it is made)")
     serve.add_argument("--extension-id", action="append", default=[], metavar="ID", help="answer only this extension (a Chrome extension id or an extension origin); repeat for more")
     serve.add_argument("--allow-host", action="append", default=[], metavar="NAME", help="also answer requests addressed to this host name (for a shared server)")
     serve.add_argument("--no-grammar", dest="grammar", action="store_false", help="run the policy's rules only, without grammar and spelling")

@@ -6,6 +6,7 @@
     │   ├── UnknownPlatformError
     │   └── UnknownProfileError
     └── InputError             (also ValueError) input that cannot be checked at all
+        └── CheckTimeoutError  a check ran past its time budget and was stopped
 """
 
 from __future__ import annotations
@@ -49,3 +50,7 @@ class UnknownProfileError(UnknownChoiceError):
 
 class InputError(CheckerError, ValueError):
     """Input that cannot be checked at all (not a string, too large, not an image)."""
+
+
+class CheckTimeoutError(InputError):
+    """A check took longer than its budget and was stopped (rather than hold a server thread)."""

@@ -15,6 +15,8 @@ fails on load, not on the first post.
 from __future__ import annotations
 
 import os
+import stat
+import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -38,6 +40,10 @@ DEFAULT_PACK = Path(os.environ.get("SOCIALCHECK_BRAND_ASSETS") or _bundled_pack(
 
 RULE_FIELDS = {"kind", "severity", "message", "guideline", "examples", "description", "min_matches", "advice"}
 COUNTING_METHODS = ("x", "characters", "graphemes", "mastodon")
+# A pack's files are a few kilobytes each; these bounds make a mistaken or hostile one fail fast.
+MAX_FILE_BYTES = 1_000_000
+MAX_NESTING = 32  # tables and arrays inside one another
+MAX_MESSAGE_LENGTH = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,16 +202,76 @@ def _replace_severity(rule: Rule, severity: Severity) -> Rule:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """A TOML file of the pack, or PolicyError naming it and what is wrong."""
+    """A TOML file of the pack, or PolicyError naming it and what is wrong.
+
+    Only a regular file of at most MAX_FILE_BYTES is read (a FIFO would block, /dev/zero would
+    never end), and tables and arrays nest at most MAX_NESTING deep.
+    """
+    data = _read_bounded(path)
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise PolicyError(str(path), None, "file not found") from None
+        parsed = tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise PolicyError(str(path), None, f"not valid TOML: {error}") from None
     except UnicodeDecodeError:
         raise PolicyError(str(path), None, "not UTF-8 text") from None
+    except RecursionError:
+        raise PolicyError(str(path), None, f"tables or arrays are nested too deeply (at most {MAX_NESTING} levels)") from None
+    _check_nesting(path, parsed)
+    return parsed
+
+
+def _read_bounded(path: Path) -> bytes:
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer must not wait for one.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise PolicyError(str(path), None, "file not found") from None
+    except OSError as error:
+        raise PolicyError(str(path), None, f"cannot be opened ({error.strerror})") from None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise PolicyError(str(path), None, "not a regular file (a pipe, device or folder cannot be a policy file)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise PolicyError(str(path), None, f"is {info.st_size:,} bytes; a policy file may be at most {MAX_FILE_BYTES:,}")
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    finally:
+        os.close(descriptor)
+    if len(data) > MAX_FILE_BYTES:  # grew while it was read
+        raise PolicyError(str(path), None, f"is over {MAX_FILE_BYTES:,} bytes; a policy file may be at most {MAX_FILE_BYTES:,}")
+    return data
+
+
+def _check_nesting(path: Path, data: Any) -> None:
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise PolicyError(str(path), None, f"tables or arrays are nested too deeply (at most {MAX_NESTING} levels)")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+
+
+def check_message(file: str, rule: str | None, message: str) -> str:
+    """A message template may name values ({match}, {limit}) but not format them: `{match:>100000000}`
+    would make a 100 MB answer to a 4-byte post, and `{match.__class__}` reaches into objects."""
+    if len(message) > MAX_MESSAGE_LENGTH:
+        raise PolicyError(file, rule, f"message is {len(message):,} characters; at most {MAX_MESSAGE_LENGTH:,}")
+    try:
+        fields = list(string.Formatter().parse(message))
+    except ValueError as error:
+        raise PolicyError(file, rule, f"message is not a valid template ({error}); write {{{{ and }}}} for braces") from None
+    for _, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if not name.isidentifier():
+            raise PolicyError(file, rule, f"message field {{{name}}} must be a plain name such as {{match}}")
+        if spec or conversion:
+            raise PolicyError(file, rule, f"message field {{{name}}} may not have a format or conversion; write {{{name}}}")
+    return message
 
 
 class _Fields:
@@ -278,7 +344,7 @@ def _load_rules(path: Path, category: str, guidelines: Mapping[str, Guideline]) 
             category=category,
             kind=fields.get("kind", str),
             severity=_severity(fields, fields.get("severity", str), "severity"),
-            message=fields.get("message", str),
+            message=check_message(str(path), rule_id, fields.get("message", str)),
             guideline=guideline,
             options=MappingProxyType({k: v for k, v in table.items() if k not in RULE_FIELDS}),
             flag_examples=_examples(fields, "flag"),

@@ -10,10 +10,10 @@ again once it is.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
+
+from checker.lru import BoundedLru, approximate_size
 
 
 def cache_key(text: str, *parts: Hashable) -> bytes:
@@ -25,38 +25,15 @@ def cache_key(text: str, *parts: Hashable) -> bytes:
     return digest.digest()
 
 
-class ResponseCache:
-    """At most `max_entries` responses; the least recently used goes first."""
+class ResponseCache(BoundedLru[bytes, Any]):
+    """At most `max_entries` responses, together at most `max_bytes` (estimated); the least
+    recently used go first. Bounded in entries alone, 200 distinct 100,000-character drafts
+    took the server from 0.34 to 1.62 GB."""
 
-    def __init__(self, max_entries: int) -> None:
-        self.max_entries = max_entries
-        self._entries: OrderedDict[bytes, Any] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
-
-    def get(self, key: bytes) -> Any | None:
-        with self._lock:
-            value = self._entries.get(key)
-            if value is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
-            self.hits += 1
-            return value
-
-    def put(self, key: bytes, value: Any) -> None:
-        if self.max_entries == 0:
-            return
-        with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._entries)
+    def __init__(self, max_entries: int, max_bytes: int = 64_000_000) -> None:
+        super().__init__(max_entries, max_bytes, lambda key, answer: len(key) + approximate_size(answer))
 
     def stats(self) -> dict[str, int]:
-        with self._lock:
-            return {"entries": len(self._entries), "max_entries": self.max_entries, "hits": self.hits, "misses": self.misses}
+        """What /v1/health reports (the documented four figures)."""
+        figures = super().stats()
+        return {key: figures[key] for key in ("entries", "max_entries", "hits", "misses")}

@@ -82,7 +82,7 @@ class Engines:
         engines = cls(
             settings=settings,
             policy=policy,
-            cache=ResponseCache(settings.cache_size),
+            cache=ResponseCache(settings.cache_size, settings.cache_bytes),
             dictionary=PersonalDictionary(settings.dictionary),
             source=source,
         )

@@ -25,6 +25,17 @@ WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
 # Waitress answers bodies beyond its own limit with a plain-text 413; keep it well above the app's
 # own limits so that the app's JSON error is what clients normally see.
 WAITRESS_BODY_FACTOR = 4
+# Waitress reads requests on one loop and answers them with `threads`; a connection that trickles
+# its headers costs the loop nothing but a slot. Past waitress's default of 100 slots, 120 such
+# connections (one header line every 10 s) kept every health check out. Many slots, and a short
+# idle timeout, keep the server answering (tests/test_server_slow_clients.py).
+WAITRESS_SETTINGS: dict[str, Any] = {
+    "connection_limit": 1000,  # under the usual 1,024 open files, with room for the rest
+    "channel_timeout": 20,  # seconds a connection may sit idle (the extension's requests take under 1 s)
+    "cleanup_interval": 5,  # how often idle connections are looked for
+    "backlog": 1024,
+    "clear_untrusted_proxy_headers": True,
+}
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -33,15 +44,32 @@ def bind(host: str, port: int) -> socket.socket:
     if host == "localhost":
         host = "127.0.0.1"  # "localhost" may resolve to ::1 alone, where the extension's 127.0.0.1 never arrives
     family, _, _, _, address = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
-    return socket.create_server(address[:2], family=family, backlog=128)
+    return socket.create_server(address[:2], family=family, backlog=WAITRESS_SETTINGS["backlog"])
+
+
+def _room_for_connections() -> None:
+    """Let the process open enough files for WAITRESS_SETTINGS' connections (Unix's soft limit
+    is often 1,024; the hard limit allows more)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit on sockets
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = WAITRESS_SETTINGS["connection_limit"] + 256
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            pass
 
 
 def allowed_hosts(host: str, extra: Iterable[str]) -> list[str]:
     """Host header names to answer: loopback names, plus this machine's names when bound beyond it."""
     names = list(LOOPBACK_HOSTS) + [normalise_host(h) for h in extra]
+    if normalise_host(host) not in WILDCARD_HOSTS:
+        names.append(normalise_host(host))  # the address it listens on and prints, loopback too (127.0.0.2)
     if not is_loopback(host):
-        if normalise_host(host) not in WILDCARD_HOSTS:
-            names.append(normalise_host(host))
         hostname = socket.gethostname()
         names += [hostname.lower(), socket.getfqdn().lower()]
         if normalise_host(host) in WILDCARD_HOSTS:
@@ -90,6 +118,7 @@ def run(
     policy_check_minutes: float = 15,
     token: str | None = None,
     require_token: bool = False,
+    show_token: bool = False,
     extension_ids: Sequence[str] = (),
     allow_hosts: Sequence[str] = (),
     grammar: bool = True,
@@ -98,7 +127,7 @@ def run(
 ) -> int:
     """Serve until interrupted; returns the exit status."""
     from server import create_app
-    from server.pairing import config_dir, load_or_create_token
+    from server.pairing import config_dir, masked, token_state
     from server.personal_dictionary import FILE_NAME as PERSONAL_DICTIONARY
 
     import waitress
@@ -108,12 +137,16 @@ def run(
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     loopback = is_loopback(host)
     if token is None:
-        token, token_file = load_or_create_token()
+        token, token_file, created = token_state()
         where = f"kept in {token_file}"
+        # In full when it is made (to paste into the extension) or asked for; on later starts a
+        # log or a shared screen shows only enough of it to tell which one it is.
+        shown = token if created or show_token else f"{masked(token)} (--show-token shows it in full)"
     else:
-        where = "given with --token"
+        where, shown = "given with --token", masked(token)
     required = require_token or not loopback
 
+    _room_for_connections()
     listener = bind(host, port)
     bound_host, actual_port = listener.getsockname()[:2]
     app = create_app(
@@ -137,7 +170,7 @@ def run(
         threads=threads,
         ident="socialcheck",
         max_request_body_size=WAITRESS_BODY_FACTOR * settings.image_body_limit,
-        clear_untrusted_proxy_headers=True,
+        **WAITRESS_SETTINGS,
     )
 
     engines = app.extensions["socialcheck"]
@@ -145,7 +178,7 @@ def run(
     if not loopback and not require_token:
         why = "required, because the server is reachable beyond this machine"
     print(f"socialcheck server listening on {url(bound_host, actual_port)} (policy: {engines.policy.name})", file=out)
-    print(f"pairing token: {token} ({where}; {why})", file=out)
+    print(f"pairing token: {shown} ({where}; {why})", file=out)
     print(f"grammar: {_describe(engines.states())}", file=out)
     print(f"policy pack: {_describe_pack(engines)}", file=out)
     words = len(engines.dictionary.words())

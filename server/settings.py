@@ -49,6 +49,7 @@ DEFAULTS: dict[str, Any] = {
     "SOCIALCHECK_EXTENSION_IDS": (),
     # Responses kept for repeated checks of an unchanged draft.
     "SOCIALCHECK_CACHE_SIZE": 1024,
+    "SOCIALCHECK_CACHE_BYTES": 64_000_000,  # the answers cached, estimated in bytes
     # Largest JSON body of a text check, and of an image or profile upload, in bytes.
     "SOCIALCHECK_TEXT_BODY_LIMIT": 1024 * 1024,
     "SOCIALCHECK_IMAGE_BODY_LIMIT": 16 * 1024 * 1024,
@@ -73,6 +74,7 @@ class ServerSettings:
     port: int | None
     extension_origins: frozenset[str]
     cache_size: int
+    cache_bytes: int
     text_body_limit: int
     image_body_limit: int
     max_image_pixels: int
@@ -109,6 +111,7 @@ class ServerSettings:
             port=_optional_int(value, "SOCIALCHECK_PORT"),
             extension_origins=frozenset(extension_origin(e) for e in _strings(value, "SOCIALCHECK_EXTENSION_IDS")),
             cache_size=_positive_int(value, "SOCIALCHECK_CACHE_SIZE", allow_zero=True),
+            cache_bytes=_positive_int(value, "SOCIALCHECK_CACHE_BYTES", allow_zero=True),
             text_body_limit=_positive_int(value, "SOCIALCHECK_TEXT_BODY_LIMIT"),
             image_body_limit=_positive_int(value, "SOCIALCHECK_IMAGE_BODY_LIMIT"),
             max_image_pixels=_optional_int(value, "SOCIALCHECK_MAX_IMAGE_PIXELS") or _library_pixel_limit(),

@@ -15,8 +15,10 @@ from server import create_app
 @contextmanager
 def waitress_server(config: Mapping[str, Any]) -> Iterator[int]:
     """Serve `create_app(config)` until the block ends; yields the port."""
+    from server.serve import WAITRESS_SETTINGS
+
     app = create_app(dict(config))
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4, **WAITRESS_SETTINGS)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

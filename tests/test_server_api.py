@@ -191,7 +191,7 @@ class TestSmallCache:
             client.post("/v1/check/text", json={"text": f"Draft number {n}"}, headers=CLIENT)
         cache = app.extensions["socialcheck"].cache
         assert len(cache) == 3
-        assert all(isinstance(key, bytes) and b"Draft" not in key for key in cache._entries)
+        assert all(isinstance(key, bytes) and b"Draft" not in key for key in cache.keys())
         # The most recent drafts are kept, the oldest went first.
         latest = client.post("/v1/check/text", json={"text": "Draft number 9"}, headers=CLIENT)
         oldest = client.post("/v1/check/text", json={"text": "Draft number 0"}, headers=CLIENT)
@@ -293,3 +293,12 @@ class TestWithGrammar:
         assert spelling, response.get_json()["findings"]
         assert utf16_slice(text, spelling[0]["start"], spelling[0]["end"]) == "recieve"
         assert response.get_json()["engines"]["harper"]["state"] == "ready"
+
+
+def test_the_profile_route_honours_no_grammar(client):
+    # The app here runs with SOCIALCHECK_GRAMMAR False (--no-grammar): the bio gets the rules alone.
+    response = client.post("/v1/check/profile", data={"bio": "We recieve many applications."}, headers=CLIENT, content_type="multipart/form-data")
+    assert response.status_code == 200
+    bio = response.get_json()["parts"]["bio"]
+    assert "engines" not in bio["stats"]
+    assert not [f for f in bio["findings"] if f["category"] in ("spelling", "grammar")]

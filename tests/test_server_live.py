@@ -23,9 +23,11 @@ except ImportError:
 CLIENT = {"X-Socialcheck-Client": "pytest"}
 
 
-def request(port: int, method: str, path: str, body: object = None, headers: dict[str, str] | None = None, host: str | None = None):
+def request(
+    port: int, method: str, path: str, body: object = None, headers: dict[str, str] | None = None, host: str | None = None, address: str = "127.0.0.1"
+):
     """One HTTP request with http.client; returns (status, headers, parsed JSON)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection = http.client.HTTPConnection(address, port, timeout=10)
     try:
         connection.putrequest(method, path, skip_host=host is not None, skip_accept_encoding=True)
         if host is not None:
@@ -141,7 +143,7 @@ def serve(tmp_path):
         served = Served(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env))
         started.append(served)
         served.wait_for(r"Press Ctrl\+C")
-        port = int(served.wait_for(r"listening on http://127\.0\.0\.1:(\d+)").group(1))
+        port = int(served.wait_for(r"listening on http://127\.0\.0\.\d+:(\d+)").group(1))
         token = served.wait_for(r"pairing token: (\S+)").group(1)
         return port, token, served
 
@@ -175,8 +177,9 @@ def test_socialcheck_serve_reports_the_grammar_engine_starting_then_ready(serve)
 
 
 def test_socialcheck_serve_can_require_the_token(serve):
-    port, token, _ = serve("--no-grammar", "--require-token", "--token", "a-token-chosen-by-the-department")
-    assert token == "a-token-chosen-by-the-department"
+    port, shown, served = serve("--no-grammar", "--require-token", "--token", "a-token-chosen-by-the-department")
+    assert shown == "a-to…ment" and "a-token-chosen-by-the-department" not in served.output  # the user typed it
+    token = "a-token-chosen-by-the-department"
     status, _, body = request(port, "POST", "/v1/check/text", {"text": "hi"}, CLIENT)
     assert (status, body["error"]["code"]) == (401, "token_required")
     status, _, _ = request(port, "POST", "/v1/check/text", {"text": "hi"}, {**CLIENT, "Authorization": f"Bearer {token}"})
@@ -207,3 +210,31 @@ def test_socialcheck_serve_refuses_bad_options_clearly(tmp_path, options, messag
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_token_is_printed_in_full_only_when_made_or_asked_for(serve, tmp_path):
+    _, first, served = serve("--no-grammar")
+    assert len(first) >= 16 and first in served.output
+    served.stop()
+    _, shown, again = serve("--no-grammar")
+    assert shown == f"{first[:4]}…{first[-4:]}" and first not in again.output
+    again.stop()
+    _, full, _ = serve("--no-grammar", "--show-token")
+    assert full == first
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file modes are POSIX")
+def test_a_token_file_readable_by_others_is_made_the_users_alone(serve, tmp_path):
+    folder = tmp_path / "config"
+    folder.mkdir()
+    (folder / "token").write_text("a-token-someone-copied-here-0644\n")
+    os.chmod(folder / "token", 0o644)
+    serve("--no-grammar")
+    assert (folder / "token").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_server_answers_on_the_loopback_address_it_was_given(serve):
+    port, _, served = serve("--no-grammar", "--host", "127.0.0.2")
+    assert "listening on http://127.0.0.2:" in served.output
+    status, _, health = request(port, "GET", "/v1/health", address="127.0.0.2")  # Host: 127.0.0.2:port
+    assert status == 200 and health["status"] == "ok"

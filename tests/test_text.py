@@ -259,7 +259,7 @@ def test_a_re_check_after_an_edit_equals_a_check_from_scratch(position, insert, 
     remembered.run(DRAFT, "x", grammar=False)  # the draft before the edit fills the memo
     edited = DRAFT[:position] + insert + DRAFT[position + cut :]
     from_memo = remembered.run(edited, "x", grammar=False)
-    from_scratch = CompiledChecker(policy, remembered.profile, remembered.checks, {}).run(edited, "x", grammar=False)
+    from_scratch = CompiledChecker(policy, remembered.profile, remembered.checks).run(edited, "x", grammar=False)
     assert from_memo.findings == from_scratch.findings
 
 

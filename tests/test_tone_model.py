@@ -170,9 +170,9 @@ def _replace(path: Path, old: str, new: str) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "problem"),
     [
-        ("thresholds = { offensive = 0.8 }", "thresholds = { rude = 0.8 }", "'rude' is not a tone of the model"),
-        ("thresholds = { offensive = 0.8 }", "thresholds = { offensive = 80 }", "must be a probability"),
-        ("thresholds = { offensive = 0.8 }", 'thresholds = { offensive = 0.8 }\nmodel = "missing.npz"', "not found"),
+        ("thresholds = { offensive = 0.75 }", "thresholds = { rude = 0.8 }", "'rude' is not a tone of the model"),
+        ("thresholds = { offensive = 0.75 }", "thresholds = { offensive = 80 }", "must be a probability"),
+        ("thresholds = { offensive = 0.75 }", 'thresholds = { offensive = 0.75 }\nmodel = "missing.npz"', "not found"),
         ('covered_by = ["offensive.profanity",', 'covered_by = ["offensive.nothing",', "'offensive.nothing', which is not a rule"),
         ('"offensive.insults", "offensive.slurs"]', '"offensive.insults", "offensive.slurs"]\ndecides_for = ["tone.model"]\nconfirm_at = { offensive = 0.5 }', "a tone-model rule"),
         ('"offensive.insults", "offensive.slurs"]', '"offensive.insults", "offensive.slurs"]\ndecides_for = ["offensive.insults"]', "'decides_for' needs 'confirm_at'"),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
-from typing import Generic, TypeVar
+from collections.abc import Hashable, Iterator
+from typing import TypeVar
+
+from checker.lru import BoundedLru, approximate_size
 
 Value = TypeVar("Value")
 
@@ -34,35 +34,13 @@ def paragraphs(text: str) -> Iterator[tuple[int, str]]:
             yield match.start() + start, line[start:]
 
 
-class LruCache(Generic[Value]):
-    """A bounded, thread-safe least-recently-used cache."""
+# Bytes the engines' answers for paragraphs may keep, per engine: an entry bound alone let
+# distinct long paragraphs grow the server without a plateau.
+CACHE_BYTES = 16_000_000
 
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: OrderedDict[Hashable, Value] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
 
-    def get_or_compute(self, key: Hashable, compute: Callable[[], Value]) -> Value:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return self._items[key]
-            self.misses += 1
-        value = compute()  # outside the lock: engines are slow, and have locks of their own
-        if self._size:
-            with self._lock:
-                self._items[key] = value
-                self._items.move_to_end(key)
-                while len(self._items) > self._size:
-                    self._items.popitem(last=False)
-        return value
+class LruCache(BoundedLru[Hashable, Value]):
+    """A bounded, thread-safe least-recently-used cache of engines' answers, bounded in bytes too."""
 
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+    def __init__(self, size: int, max_bytes: int = CACHE_BYTES) -> None:
+        super().__init__(size, max_bytes, lambda key, value: approximate_size(key) + approximate_size(value))

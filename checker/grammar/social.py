@@ -11,7 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-_URL = r"(?:https?://|www\.)[^\s<>\"]+|\b[\w-]+(?:\.[\w-]+)*\.(?:ac\.uk|co\.uk|org\.uk|gov\.uk|com|org|net|edu|io|uk)(?:/[^\s<>\"]*)?"
+_URL = r"(?:https?://|www\.)[^\s<>\"]+|(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.(?:ac\.uk|co\.uk|org\.uk|gov\.uk|com|org|net|edu|io|uk)(?:/[^\s<>\"]*)?"
 _EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # starts only where a run starts: linear on long words
 _MENTION = r"(?<![\w@])@[\w.]+(?:@[\w-]+(?:\.[\w-]+)+)?"  # @name, and Mastodon's @name@server
 _TAG = r"(?<![\w#&])[#$][^\W_][\w]*"  # hashtags and cashtags

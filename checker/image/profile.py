@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 from checker.errors import InputError
 from checker.findings import Finding, Report, Severity
@@ -88,7 +87,7 @@ def _handle(handle: str, spec: AvatarSpec, naming: NamingRule | None, profile: s
     if not bare:
         part.add("profile.handle.empty", "brand", "error", (0, len(handle)), "The handle is empty.")
         return
-    if spec.handle_pattern is not None and not re.fullmatch(spec.handle_pattern, bare):
+    if spec.handle_regex is not None and spec.handle_regex.fullmatch(bare) is None:
         part.add(
             "profile.handle.invalid",
             "platform",
@@ -140,12 +139,14 @@ def check_profile(
     platform: str = "x",
     profile: str | None = None,
     policy: Policy | None = None,
+    grammar: bool = True,
 ) -> ProfileReport:
     """Check a whole profile: naming rules, the bio (with the text rules) and the image.
 
     Findings are reported per part; text offsets index into that part's own text.
     Raises InputError for parts that are not strings (or image bytes that are empty),
     UnknownPlatformError and UnknownProfileError for names the policy does not define.
+    With `grammar=False` the bio is checked with the policy's rules alone, as `check_text` does.
     """
     display_name = _text(display_name, "display name")
     handle = _text(handle, "handle")
@@ -159,7 +160,8 @@ def check_profile(
     name_part = _Part(policy, identity)
     _display_name(display_name, spec, naming, profile_id, name_part)
     if display_name.strip():
-        name_report = check_text(display_name, "generic", profile_id, policy=policy)
+        # Grammar says nothing about a name (NAME_CATEGORIES): the rules alone.
+        name_report = check_text(display_name, "generic", profile_id, policy=policy, grammar=False)
         name_part.findings.extend(f for f in name_report.findings if f.category in NAME_CATEGORIES)
 
     handle_part = _Part(policy, identity)
@@ -167,7 +169,7 @@ def check_profile(
 
     bio_part = _Part(policy, identity)
     _bio(bio, spec, naming, policy, profile_id, bio_part)
-    bio_report = check_text(bio, "generic", profile_id, policy=policy)
+    bio_report = check_text(bio, "generic", profile_id, policy=policy, grammar=grammar)
     bio_part.findings.extend(bio_report.findings)
 
     image_report = None if image is None else check_image(image, platform, profile_id, policy=policy)

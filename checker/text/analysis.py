@@ -43,10 +43,14 @@ def _vader():  # type: ignore[no-untyped-def]
 SENTIMENT_SPAN = 1_000  # VADER slows sharply on very long runs (thousands of emoji); posts' sentences are shorter
 
 
-@lru_cache(maxsize=4096)
 def sentiment(text: str) -> float:
     """VADER's compound score, from -1 (most negative) to 1, of the first 1,000 characters."""
-    return float(_vader().polarity_scores(text[:SENTIMENT_SPAN])["compound"])
+    return _sentiment(text[:SENTIMENT_SPAN])  # cached by what is scored, so the cache holds no long text
+
+
+@lru_cache(maxsize=4096)
+def _sentiment(text: str) -> float:
+    return float(_vader().polarity_scores(text)["compound"])
 
 
 def valence(word: str) -> float:
@@ -81,9 +85,13 @@ def word_and_syllable_counts(sentences: list[str]) -> tuple[int, int]:
     return words, syllables
 
 
-@lru_cache(maxsize=8192)
 def _sentence_counts(sentence: str) -> tuple[int, int]:
-    words = WORD.findall(sentence[:READABILITY_SPAN])
+    return _span_counts(sentence[:READABILITY_SPAN])
+
+
+@lru_cache(maxsize=2048)  # keys of at most READABILITY_SPAN characters: at most about 40 MB
+def _span_counts(span: str) -> tuple[int, int]:
+    words = WORD.findall(span)
     return len(words), sum(syllables(word) for word in words)
 
 
@@ -91,8 +99,17 @@ READABILITY_SPAN = 5_000  # no real sentence is longer
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 
-@lru_cache(maxsize=32768)
 def syllables(word: str) -> int:
+    """Syllables by vowel groups (see _syllables); only short words are remembered."""
+    return _syllables(word) if len(word) <= 64 else _count_syllables(word)
+
+
+@lru_cache(maxsize=32768)
+def _syllables(word: str) -> int:
+    return _count_syllables(word)
+
+
+def _count_syllables(word: str) -> int:
     """Syllables by vowel groups, less a silent final e: within one of a dictionary's count for
     most English words, without the 70 MB pronouncing dictionary textstat would load for it."""
     word = word.lower()
@@ -131,9 +148,13 @@ def _build_segmenter():  # type: ignore[no-untyped-def]
     return segmenter
 
 
-@lru_cache(maxsize=1024)
 def segment(word: str) -> tuple[str, ...]:
     """Split a run of lower-case letters into words: "freshersweek" -> ("freshers", "week")."""
+    return _segment(word) if len(word) <= 64 else _segment.__wrapped__(word)
+
+
+@lru_cache(maxsize=1024)
+def _segment(word: str) -> tuple[str, ...]:
     with _lock:
         return tuple(_segmenter().segment(word))
 

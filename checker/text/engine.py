@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from checker.errors import InputError
+from checker.errors import CheckTimeoutError, InputError
 from checker.findings import SEVERITIES, Finding, Report
+from checker.lru import BoundedLru, approximate_size
 from checker.policy import Example, Policy, Rule, load_policy
 from checker.text.document import Document
 from checker.text.rules import Check, Context, compile_rule
@@ -20,6 +22,25 @@ GRAMMAR_MAX_LENGTH = 20_000
 
 
 SENTENCE_MEMO_SIZE = 4096
+SENTENCE_MEMO_BYTES = 16_000_000
+# A post's findings beyond this are left out (the most severe are kept, and stats["omitted_findings"]
+# says how many were left out): "!? " * 33333 had 33,333 and an 8.9 MB answer.
+MAX_FINDINGS = 500
+# Every rule runs in linear time, so a 100,000-character post takes about a second; a check that
+# takes longer than this is stopped with CheckTimeoutError rather than holding a server thread.
+CHECK_BUDGET_SECONDS = 10.0
+
+
+class _Budget:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise CheckTimeoutError(
+                f"checking this text took longer than {self.seconds:g} s, so it was stopped; check it in shorter parts"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,19 +55,23 @@ class CompiledChecker:
     policy: Policy
     profile: str
     checks: tuple[Check, ...]
-    memo: dict[str, tuple[tuple[Finding, ...], ...]] = field(default_factory=dict, compare=False, repr=False)
+    memo: BoundedLru[str, tuple[tuple[Finding, ...], ...]] = field(default_factory=lambda: _sentence_memo(), compare=False, repr=False)
 
-    def run(self, text: str, platform: str, grammar: bool = True) -> Report:
+    def run(self, text: str, platform: str, grammar: bool = True, budget: float = CHECK_BUDGET_SECONDS) -> Report:
         context = Context(platform=self.policy.platform(platform), policy=self.policy)
+        limit = _Budget(budget)
         doc = Document(text)
         sentence_checks = [c for c in self.checks if c.scope == "sentence"]
         found: dict[str, list[Finding]] = {c.rule.id: [] for c in self.checks}
         for start, end in doc.sentences:
             for check, findings in zip(sentence_checks, self._sentence_findings(text[start:end], sentence_checks, context), strict=True):
-                found[check.rule.id].extend(replace(f, start=f.start + start, end=f.end + start) for f in findings)
+                if findings:  # most checks find nothing in most sentences: skip the generator
+                    found[check.rule.id].extend(replace(f, start=f.start + start, end=f.end + start) for f in findings)
+            limit.check()
         for check in self.checks:
             if check.scope != "sentence":
                 found[check.rule.id].extend(check.run(doc, context))
+                limit.check()
         findings: list[Finding] = []
         for check in self.checks:
             these = found[check.rule.id]
@@ -58,11 +83,13 @@ class CompiledChecker:
         from checker.grammar.dictionary import drop_dictionary_words, known_words
 
         findings = drop_dictionary_words(findings, text, known_words(self.policy))
+        findings, omitted = _most_severe(findings, MAX_FINDINGS)
         grammar_skipped = grammar and len(text) > GRAMMAR_MAX_LENGTH
         if grammar and not grammar_skipped:
             from checker.grammar import check_grammar, merge
 
-            findings = merge(findings, check_grammar(text, self.policy))
+            findings, more = _most_severe(merge(findings, check_grammar(text, self.policy)), MAX_FINDINGS)
+            omitted += more
         stats: dict[str, Any] = {"platform": platform, "profile": self.profile, "characters": len(text)}
         if grammar:
             from checker.grammar import engine_states
@@ -71,6 +98,8 @@ class CompiledChecker:
         if grammar_skipped:
             stats["grammar"] = f"not checked: grammar and spelling run on posts of up to {GRAMMAR_MAX_LENGTH:,} characters"
         stats.update(context.stats)
+        if omitted:
+            stats["omitted_findings"] = omitted
         return Report.build(findings, stats)
 
     def _sentence_findings(self, sentence: str, checks: list[Check], context: Context) -> tuple[tuple[Finding, ...], ...]:
@@ -78,10 +107,20 @@ class CompiledChecker:
         if cached is None:
             doc = Document.of_sentence(sentence)
             cached = tuple(tuple(check.run(doc, context)) for check in checks)
-            if len(self.memo) >= SENTENCE_MEMO_SIZE:
-                self.memo.clear()  # simple and bounded: a draft's sentences come back at once
-            self.memo[sentence] = cached
+            self.memo.put(sentence, cached)
         return cached
+
+
+def _sentence_memo() -> BoundedLru[str, tuple[tuple[Finding, ...], ...]]:
+    return BoundedLru(SENTENCE_MEMO_SIZE, SENTENCE_MEMO_BYTES, lambda sentence, found: approximate_size(sentence) + approximate_size(found))
+
+
+def _most_severe(findings: list[Finding], most: int) -> tuple[list[Finding], int]:
+    """At most `most` findings, the most severe first (so a post that blocks still blocks), and how many were left out."""
+    if len(findings) <= most:
+        return findings, 0
+    ranked = sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.start))
+    return ranked[:most], len(findings) - most
 
 
 _compile_lock = threading.Lock()

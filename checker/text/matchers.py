@@ -134,9 +134,11 @@ class PhraseIndex:
         # Words repeat across posts and drafts: remember each word's answer (bounded).
         found = self._memo.get(word)
         if found is None:
-            if len(self._memo) > 50_000:
-                self._memo.clear()
-            found = self._memo[word] = self._lookup(word)
+            found = self._lookup(word)
+            if len(word) <= 64:  # a 100,000-letter "word" is not kept: 50,000 of them would be gigabytes
+                if len(self._memo) > 50_000:
+                    self._memo.clear()
+                self._memo[word] = found
         return found
 
     def _lookup(self, word: str) -> list[Phrase]:

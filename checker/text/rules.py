@@ -10,16 +10,16 @@ the rule and the problem.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from checker import wordfreq
 from checker.errors import PolicyError
 from checker.findings import Finding
-from checker.policy import Platform, Policy, Rule
+from checker.linear_regex import LinearPattern, compile_linear
+from checker.lru import BoundedLru, approximate_size
+from checker.policy import Platform, Policy, Rule, check_message
 from checker.text import analysis
 from checker.text.document import Document, Token
 from checker.text.context import Context as TermContext
@@ -35,6 +35,9 @@ class Context:
     platform: Platform
     policy: Policy
     stats: dict[str, Any] = field(default_factory=dict)
+
+
+MAX_QUOTED = 100  # characters of a match that a message quotes
 
 
 class Check:
@@ -75,8 +78,10 @@ class Check:
         suggestions = tuple(s for s in suggestions)
         values.setdefault("suggestion", suggestions[0] if suggestions else "")
         template = message if message is not None else self.rule.message
+        # A message quotes what it found; a 100,000-character match is quoted by its start.
+        shown = {k: v if not isinstance(v, str) or len(v) <= MAX_QUOTED else v[: MAX_QUOTED - 1] + "…" for k, v in values.items()}
         try:
-            text = template.format(**values)
+            text = template.format(**shown)
         except (KeyError, IndexError, ValueError):
             text = template
         return Finding(
@@ -105,13 +110,12 @@ class Check:
         except ValueError as problem:
             raise self.error(f"option {key!r}: {problem}") from None
 
-    def regex(self, source: str, flags: int = 0) -> re.Pattern[str]:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", FutureWarning)  # "possible nested set": style, not a mistake
-                return re.compile(source, flags)
-        except re.error as problem:
-            raise self.error(f"pattern {source!r} is not a valid regular expression: {problem}") from None
+    def regex(self, source: str, flags: int = 0, *, ignore_case: bool = False) -> LinearPattern:
+        """A pattern from the policy, run in linear time (checker.linear_regex); PolicyError if it cannot be.
+        `flags` takes re.IGNORECASE, re.MULTILINE and re.DOTALL, as re.compile did."""
+        inline = "".join(letter for flag, letter in ((re.MULTILINE, "m"), (re.DOTALL, "s")) if flags & flag)
+        source = f"(?{inline}){source}" if inline else source
+        return compile_linear(source, ignore_case=ignore_case or bool(flags & re.IGNORECASE), file=self.rule.file, rule=self.rule.id)
 
 
 def _suggestions(value: Any) -> tuple[str, ...]:
@@ -267,14 +271,17 @@ class Patterns(Check):
     required = ("patterns",)
 
     def setup(self, policy: Policy) -> None:
-        flags = 0 if self.options.get("case_sensitive", False) else re.IGNORECASE
+        ignore_case = not self.options.get("case_sensitive", False)
         sources = self.strings("patterns")
         if not sources:
             raise self.error("'patterns' is empty")
-        compiled = [self.regex(source, flags) for source in sources]
-        if not any(pattern.groupindex for pattern in compiled):
+        compiled = [self.regex(source, ignore_case=ignore_case) for source in sources]
+        if not any(pattern.groupindex for pattern in compiled) and all(p.engine == "re2" for p in compiled):
             # One pass over the text with an alternation beats one pass a pattern.
-            compiled = [self.regex("|".join(f"(?:{source})" for source in sources), flags)]
+            try:
+                compiled = [self.regex("|".join(f"(?:{source})" for source in sources), ignore_case=ignore_case)]
+            except PolicyError:
+                pass  # too large for one automaton: one pass a pattern, then
         self.patterns = compiled
         self.fixed = self.strings("suggestions")
         self.replace = self.options.get("replace")
@@ -284,8 +291,8 @@ class Patterns(Check):
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         seen: set[tuple[int, int]] = set()
-        for match in (m for pattern in self.patterns for m in pattern.finditer(doc.text)):
-            start, end = match.span("flag") if "flag" in match.re.groupindex and match.group("flag") else match.span()
+        for pattern, match in ((p, m) for p in self.patterns for m in p.finditer(doc.text)):
+            start, end = match.span("flag") if "flag" in pattern.groupindex and match.group("flag") else match.span()
             if start == end or (start, end) in seen:
                 continue
             seen.add((start, end))
@@ -373,6 +380,7 @@ class Sentiment(Check):
         self.post_threshold = float(self.options.get("post_threshold", self.threshold))
         self.aimed_at = self.phrases("aimed_at")
         self.exempt = self.phrases("exempt")
+        self._scores: BoundedLru[str, float | None] = BoundedLru(4096, 8_000_000, lambda sentence, _score: approximate_size(sentence) + 64)
 
     scope = "post"
 
@@ -388,9 +396,11 @@ class Sentiment(Check):
             for start, end, score in negative:
                 yield self.finding(start, end, score=f"{score:.2f}")
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - the checks live as long as their policy
     def _sentence_score(self, sentence: str) -> float | None:
-        """The sentence's sentiment, or None when it is exempt or aimed at nobody."""
+        """The sentence's sentiment, or None when it is exempt or aimed at nobody (remembered, bounded in bytes)."""
+        return self._scores.get_or_compute(sentence, lambda: self._score(sentence))
+
+    def _score(self, sentence: str) -> float | None:
         doc = Document.of_sentence(sentence)
         if self.exempt is not None and next(self.exempt.finditer(doc), None) is not None:
             return None
@@ -432,6 +442,8 @@ class Count(Check):
 
     def setup(self, policy: Policy) -> None:
         self.of = self.options["of"]
+        if "over_limit_message" in self.options:
+            check_message(self.rule.file, self.rule.id, self.options["over_limit_message"])
         if self.of not in self.COUNTABLE:
             raise self.error(f"option 'of' must be one of {', '.join(self.COUNTABLE)}, not {self.of!r}")
 
@@ -565,7 +577,10 @@ class Masked(Check):
 
     options_schema = {"words_from": list}
     required = ("words_from",)
-    TOKEN = re.compile(r"(?<![\w*@#$!])[a-z][a-z*!@#$%1310]*[*!@#$%1310][a-z*!@#$%1310]*(?![\w*@#$])", re.I)
+    # Letters, then the first masking character, then anything a masked word holds. The letters before
+    # the first mask are taken possessively: written as [a-z][X]*[mask][X]* (as it was) the split between
+    # the two runs was ambiguous, and "a" + "1" * 99998 + "_" took 201 s.
+    TOKEN = re.compile(r"(?<![\w*@#$!])[a-z]++[*!@#$%1310][a-z*!@#$%1310]*(?![\w*@#$])", re.I)
     LEET = str.maketrans({"!": "i", "1": "i", "@": "a", "$": "s", "3": "e", "0": "o", "#": "*", "%": "*"})
 
     def setup(self, policy: Policy) -> None:

@@ -157,6 +157,7 @@ def check_profile() -> Response:
         platform=_form_string("platform", "x"),
         profile=_form_string("profile", None),
         policy=engines.policy,
+        grammar=engines.settings.grammar,  # --no-grammar holds for the bio as for posts
     )
     answer = report.to_dict()
     for name, text in parts.items():
