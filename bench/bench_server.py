@@ -14,7 +14,9 @@ post. Three phases, each bounded in requests and in time:
   cached       8 clients as fast as they can, re-sending one unchanged draft.
 
 Targets (issue 4): p50 < 5 ms and p99 < 20 ms with 8 clients, more than 300
-checks a second, server memory under 150 MB without LanguageTool.
+checks a second, server memory under 150 MB without LanguageTool. With
+--real-posts the drafts are real published posts, each made new (issue 12:
+600 checks a second with Harper, p99 under 20 ms at 320, under 200 MB).
 
 Every draft in a run is new (a number in it changes), across phases too, so
 neither the server's response cache nor the grammar engine's paragraph cache
@@ -50,10 +52,24 @@ POST = (
 )
 
 
+REAL_DRAFTS: list[str] = []  # with --real-posts: real posts, each made new (bench_real.made_new)
+
+
 def post_text(n: int | None) -> str:
     """The 280-character post; a different number in each new draft so the cache cannot answer it."""
+    if REAL_DRAFTS:
+        return REAL_DRAFTS[0 if n is None else n % len(REAL_DRAFTS)]
     text = POST if n is None else POST.replace("£2.4m", f"£{n:,}", 1)
     return (text + " " * 280)[:280]
+
+
+def load_real_drafts(count: int) -> None:
+    """Real posts (../shared/corpora/real_posts), a number put before every sentence of each: all new."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_real import CORPUS, made_new, real_posts
+
+    posts = real_posts(CORPUS)
+    REAL_DRAFTS.extend(made_new(posts[n % len(posts)]) for n in range(count))
 
 
 @dataclass
@@ -191,8 +207,14 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=5000, help="most checks in each phase (default 5000)")
     parser.add_argument("--rate", type=float, default=320.0, help="checks a second in the paced phase (default 320)")
     parser.add_argument("--threads", type=int, default=None, help="the server's worker threads (default: as `socialcheck serve`)")
+    parser.add_argument("--real-posts", action="store_true", help="send real published posts, each made new, not one sample post")
     args = parser.parse_args()
-    print(f"socialcheck server bench: {CLIENTS} clients, a {len(post_text(None))}-character post, loopback")
+    if args.real_posts:
+        load_real_drafts(4 * args.requests + 1000)
+        lengths = sorted(len(t) for t in REAL_DRAFTS)
+        print(f"socialcheck server bench: {CLIENTS} clients, {len(REAL_DRAFTS):,} real posts made new (median {lengths[len(lengths) // 2]} characters), loopback")
+    else:
+        print(f"socialcheck server bench: {CLIENTS} clients, a {len(post_text(None))}-character post, loopback")
 
     token = secrets.token_urlsafe(32)
     with tempfile.TemporaryDirectory() as config_dir:

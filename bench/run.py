@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run every benchmark under bench/ and print a table of medians against the targets.
 
-    .venv/bin/python bench/run.py          # or: make bench   (about 40 s)
+    .venv/bin/python bench/run.py          # or: make bench   (about 4 minutes)
     .venv/bin/python bench/run.py --quick  # fewer repeats, for a smoke run
     .venv/bin/python bench/run.py --report docs/robustness.md   # and write the table into the report
 
@@ -9,7 +9,7 @@ Each script runs in its own process (so one's warm caches and threads do not hel
 hurt another) with modest repeat counts; its output is shown as it comes under a
 heading, then the key figures are read back from that output into one summary.
 Targets come from the issues: library (2), images (3), server (4), benchmarks (6),
-grammar (7). Figures depend on how busy the machine is: the load average is printed.
+grammar (7), word forms (11), speed on real posts (12). Figures depend on how busy the machine is: the load average is printed.
 """
 
 from __future__ import annotations
@@ -52,6 +52,14 @@ SCRIPTS = (
         ("--no-grammar", "--seconds", "1.5", "--requests", "400"),
     ),
     Script("Word forms of term lists (lemminflect, made at load)", "bench_wordforms.py", ("--repeat", "5"), ("--repeat", "2")),
+    Script(
+        "HTTP server on loopback, Harper on, real posts (each made new)",
+        "bench_server.py",
+        ("--real-posts", "--seconds", "4", "--requests", "1500"),
+        ("--real-posts", "--seconds", "1.5", "--requests", "400"),
+    ),
+    Script("Real posts in-process, beside proselint", "bench_real.py", ("--posts", "300"), ("--posts", "60")),
+    Script("Start-up: server until Harper is ready, one-shot socialcheck text", "bench_startup.py", ("--runs", "3"), ("--runs", "1")),
 )
 
 
@@ -93,6 +101,27 @@ TARGETS = (
     Target("word forms: lemminflect lexicon, first use a process", 11, 5, r"first use in a process: (\d+) ms", None),
     Target("word forms: pack load with them (without: see script)", 11, 5, r"^with word forms: pack load (\d+) ms", None),
     Target("word forms: term rules per post, with them", 11, 5, r"^with word forms:.*term rules ([\d.]+) ms", None),
+    # issue 12: real posts, every sentence new; ratios are ours over proselint's median in the same run
+    Target("real post as published (~130 chars), full check", 12, 7, r"^real post\s+\d+\s+[\d.]+\s+([\d.]+)", None),
+    Target("real post as published, proselint", 12, 7, r"^real post\s+\d+\s+[\d.]+\s+[\d.]+\s+([\d.]+)", None),
+    Target("real post as published, full / proselint", 12, 7, r"^real post\s+(?:\S+\s+){5}([\d.]+)x", 0.5, "x"),
+    Target("real posts to 280 chars, rules", 12, 7, r"^280 chars\s+\d+\s+([\d.]+)", None),
+    Target("real posts to 280 chars, full check", 12, 7, r"^280 chars\s+\d+\s+[\d.]+\s+([\d.]+)", None),
+    Target("real posts to 280 chars, proselint", 12, 7, r"^280 chars\s+\d+\s+[\d.]+\s+[\d.]+\s+([\d.]+)", None),
+    Target("real posts to 280 chars, rules / proselint", 12, 7, r"^280 chars\s+(?:\S+\s+){4}([\d.]+)x", 0.25, "x"),
+    Target("real posts to 280 chars, full / proselint", 12, 7, r"^280 chars\s+(?:\S+\s+){5}([\d.]+)x", 0.5, "x"),
+    Target("real posts to 3,000 chars, rules", 12, 7, r"^3,000 chars\s+\d+\s+([\d.]+)", None),
+    Target("real posts to 3,000 chars, full check", 12, 7, r"^3,000 chars\s+\d+\s+[\d.]+\s+([\d.]+)", None),
+    Target("real posts to 3,000 chars, proselint", 12, 7, r"^3,000 chars\s+\d+\s+[\d.]+\s+[\d.]+\s+([\d.]+)", None),
+    Target("real posts to 3,000 chars, rules / proselint", 12, 7, r"^3,000 chars\s+(?:\S+\s+){4}([\d.]+)x", 0.25, "x"),
+    Target("real posts to 3,000 chars, full / proselint", 12, 7, r"^3,000 chars\s+(?:\S+\s+){5}([\d.]+)x", 0.5, "x"),
+    Target("real 3,000 chars, re-check after 1-char edit, + grammar", 12, 7, r"^re-check, 1-char edit\s+[\d.]+\s+([\d.]+)", 2.0),
+    Target("server throughput, real posts (Harper on)", 12, 6, r"^saturated\s+\d+ checks\s+(\d+)/s", 600.0, "/s", True),
+    Target("server p99 at 320/s, real posts (Harper on)", 12, 6, r"^paced\s.*?p99\s+([\d.]+) ms", 20.0),
+    Target("server peak memory, real posts (Harper on)", 12, 6, r"^memory\s.*peak (\d+) MB", 200.0, "MB"),
+    Target("server answers with Harper ready, from start", 12, 8, r"^server Harper ready\s+median ([\d.]+) s", 1.5, "s"),
+    Target("one-shot socialcheck text (Harper on)", 12, 8, r"^socialcheck text, Harper\s+median ([\d.]+) s", 1.0, "s"),
+    Target("one-shot socialcheck text --no-grammar", 12, 8, r"^socialcheck text, rules\s+median ([\d.]+) s", None, "s"),
 )
 
 
@@ -135,13 +164,18 @@ class Row:
     def measured(self) -> str:
         if self.value is None:
             return "-"
-        return f"{self.value:.3f} {self.target.unit}" if self.target.unit == "ms" else f"{self.value:.0f} {self.target.unit}"
+        if self.target.unit == "ms":
+            return f"{self.value:.3f} ms"
+        if self.target.unit in ("x", "s"):
+            return f"{self.value:.2f}{self.target.unit}" if self.target.unit == "x" else f"{self.value:.2f} s"
+        return f"{self.value:.0f} {self.target.unit}"
 
     @property
     def limit(self) -> str:
         if self.target.limit is None:
             return "-"
-        return f"{'>' if self.target.more_is_better else '<'} {self.target.limit:g} {self.target.unit}"
+        unit = "x" if self.target.unit == "x" else f" {self.target.unit}"
+        return f"{'>' if self.target.more_is_better else '<'} {self.target.limit:g}{unit}"
 
     @property
     def verdict(self) -> str:

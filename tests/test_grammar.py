@@ -419,3 +419,21 @@ def test_plurals_compounds_and_abbreviations_harper_lacks_are_not_typos(policy):
 def test_a_capitalised_word_is_a_typo_only_when_two_letters_are_swapped(policy):
     assert [f.severity for f in check_grammar("Applications from across Britian.", policy)] == ["warning"]
     assert blocking(check_grammar("Toomas Asser and Margit Sutrop run for rector.", policy)) == []
+
+
+def test_rules_a_pack_leaves_undecided_are_not_run_when_its_default_is_off(tmp_path):
+    import harper
+
+    from checker.grammar.harper_engine import HarperEngine
+
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "grammar.toml").write_text(
+        "[defaults]\nseverity = 'off'\n[decisions.spelling]\nrules = ['harper.SpellCheck']\nseverity = 'warning'\n"
+        "examples.flag = ['We recieved it.']\nexamples.pass = ['We received it.']\n",
+        encoding="utf-8",
+    )
+    settings = HarperEngine(read_config(make_policy(root=tmp_path)))._lint_config(harper.Linter(harper.Dialect.BRITISH))
+    assert settings["SpellCheck"] is not False
+    assert [rule for rule, on in settings.items() if on is not False] == ["SpellCheck"]  # nothing else costs anything
+    text = "We recieved it, and the the team is is here."
+    assert [f.rule for f in check_grammar(text, make_policy(root=tmp_path))] == ["spelling.harper.SpellCheck"]

@@ -27,6 +27,7 @@ from checker.grammar.decisions import Decision
 from checker.grammar.harper_engine import EngineMatch, HarperEngine
 from checker.grammar.languagetool_engine import LanguageToolEngine, is_configured
 from checker.grammar.social import (
+    Token,
     blank_social_tokens,
     hashtag_words,
     inside_any,
@@ -134,8 +135,8 @@ class Engines:
                 cache.clear()
             self._words_version = version
 
-    def matches(self, text: str) -> list[EngineMatch]:
-        """Every engine's matches for the text, offsets into the whole text."""
+    def matches(self, text: str, tokens: list[Token] | None = None) -> list[EngineMatch]:
+        """Every engine's matches for the text, offsets into the whole text (`tokens`: its social tokens)."""
         self.sync_extra_words()
         found: list[EngineMatch] = []
         parts = list(paragraphs(text))
@@ -153,7 +154,7 @@ class Engines:
                 prose = blank_social_tokens(paragraph)
                 harper = self._caches["harper"].get_or_compute(prose, lambda p=prose: self.harper.lint(p))
                 found.extend(_shift(m, offset) for m in harper)
-            found.extend(self._hashtag_matches(text))
+            found.extend(self._hashtag_matches(text, social_tokens(text) if tokens is None else tokens))
         return found
 
     def _lt(self, paragraph: str) -> list[EngineMatch]:
@@ -162,10 +163,10 @@ class Engines:
             raise _NotCached
         return matches
 
-    def _hashtag_matches(self, text: str) -> list[EngineMatch]:
+    def _hashtag_matches(self, text: str, tokens: list[Token]) -> list[EngineMatch]:
         """Spelling inside CamelCase hashtags: #ResearchExcelence."""
         found = []
-        for token in social_tokens(text):
+        for token in tokens:
             words = hashtag_words(token)
             if not words:
                 continue
@@ -225,6 +226,9 @@ def _config_for(policy: Any) -> GrammarConfig:
 
 def _engines_for(config: GrammarConfig) -> Engines:
     global _current
+    current = _current
+    if current is not None and current.config is config:
+        return current  # the usual case: hashing a config walks all its decisions and words
     with _registry_lock:
         engines = _engines.get(config)
         if engines is None:
@@ -290,14 +294,14 @@ def check_grammar(text: str, policy: Any) -> list[Finding]:
         _engines_for(config)
         return []
     engines = _engines_for(config)
-    matches = engines.matches(text)
-    guideline = policy.guideline_title("quality") if hasattr(policy, "guideline_title") else ""
-    return _to_findings(text, matches, engines, guideline)
-
-
-def _to_findings(text: str, matches: Iterable[EngineMatch], engines: Engines, guideline: str) -> list[Finding]:
-    config, known = engines.config, engines.known_words
     tokens = social_tokens(text)
+    matches = engines.matches(text, tokens)
+    guideline = policy.guideline_title("quality") if hasattr(policy, "guideline_title") else ""
+    return _to_findings(text, matches, engines, guideline, tokens)
+
+
+def _to_findings(text: str, matches: Iterable[EngineMatch], engines: Engines, guideline: str, tokens: list[Token]) -> list[Finding]:
+    config, known = engines.config, engines.known_words
     findings: list[Finding] = []
     taken: list[tuple[int, int, str]] = []
     # LanguageTool first: where both engines flag the same span, one finding is enough.

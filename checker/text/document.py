@@ -72,12 +72,15 @@ class Document:
     def special(self) -> list[Span]:
         """URLs, e-mail addresses, mentions and hashtags, in order, never overlapping."""
         spans: list[Span] = []
-        for kind, pattern in (("email", EMAIL), ("url", URL), ("mention", MENTION), ("hashtag", HASHTAG)):
+        text = self.text
+        for kind, pattern, needs in (("email", EMAIL, "@"), ("url", URL, "./"), ("mention", MENTION, "@"), ("hashtag", HASHTAG, "#")):
+            if not any(ch in text for ch in needs):  # each pattern needs one of these: most sentences have none
+                continue
             # `spans` is sorted and never overlaps, and one pattern's matches come in order: one walk
             # along both finds the overlaps (comparing each match with every span taken was quadratic:
             # "#a " * 33333 took 45 s).
             taken, index, added = spans, 0, []
-            for match in pattern.finditer(self.text):
+            for match in pattern.finditer(text):
                 start, end = match.span()
                 while index < len(taken) and taken[index].end <= start:
                     index += 1
@@ -106,10 +109,15 @@ class Document:
     @cached_property
     def tokens(self) -> list[Token]:
         """Words outside URLs, e-mail addresses and mentions (hashtag words are kept, without '#')."""
+        if not self.special:  # most sentences: no span to look up for each word
+            return [Token(m.start(), m.end(), word, word.lower().replace("’", "'")) for m in WORD.finditer(self.text) for word in (m.group(),)]
         tokens = []
+        specials, ahead = self.special, 0  # both in order: walk them together (what special_at finds)
         for match in WORD.finditer(self.text):
             start, end = match.span()
-            span = self.special_at(start, end)
+            while ahead < len(specials) and specials[ahead].end <= start:
+                ahead += 1
+            span = specials[ahead] if ahead < len(specials) and specials[ahead].start < end else None
             if span is not None and span.kind != "hashtag":
                 continue
             word = match.group()

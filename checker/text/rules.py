@@ -349,6 +349,8 @@ class Shouting(Check):
             yield _with_severity(finding, "info") if emphasis_only else finding
 
     def _is_shout(self, doc: Document, token: Token) -> bool:
+        if not token.text.isupper():
+            return False  # most words: some letter is lower case, or none has a case (what follows says no too)
         letters = [ch for ch in token.text if ch.isalpha()]
         if len(letters) < 2 or not all(ch.isupper() for ch in letters):
             return False
