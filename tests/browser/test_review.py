@@ -24,7 +24,7 @@ PANEL = f"{UI} .panel"
 JARGON = (
     "We will leverage our synergies to unlock a paradigm shift in how our stakeholders across the region can "
     "operationalise cutting-edge research and deliver impactful outcomes going forward, and what a bloody "
-    "brilliant opportunity it is for everyone involved in it."
+    "mess it is for everyone involved in it."
 )
 HOUSE = "We analyze data for the chairman of Leicester Uni and the colour of the organization."
 HOUSE_FIXED = "We analyse data for the chair of University of Leicester and the colour of the organisation."
@@ -244,7 +244,7 @@ def press_until(page: Any, rule: str) -> None:
 
 @pytest.mark.parametrize("name", ["textarea.html", "contenteditable.html", "draftjs.html"])
 def test_keyboard_only_review_from_start_to_end(browser: Browser, pages: str, live_server: LiveServer, name: str) -> None:
-    draft = "What a bloody good day for the chairman of Leicester Uni, said Ngozi."
+    draft = "What a bloody mess for the chairman of Leicester Uni, said Ngozi."
     report = server_report(live_server, draft)
     assert "spelling" in {f["category"] for f in report["findings"] if utf16_slice(draft, f["start"], f["end"]) == "Ngozi"}
     page = browser.context.new_page()
