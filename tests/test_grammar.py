@@ -437,3 +437,15 @@ def test_rules_a_pack_leaves_undecided_are_not_run_when_its_default_is_off(tmp_p
     assert [rule for rule, on in settings.items() if on is not False] == ["SpellCheck"]  # nothing else costs anything
     text = "We recieved it, and the the team is is here."
     assert [f.rule for f in check_grammar(text, make_policy(root=tmp_path))] == ["spelling.harper.SpellCheck"]
+
+
+def test_engines_of_old_configurations_are_let_go(tmp_path):
+    """Each pack reload with new words is a new configuration; only the newest few keep engines."""
+    import checker.grammar as grammar
+
+    for n in range(grammar.MAX_CONFIGURATIONS + 3):
+        pack = tmp_path / f"pack{n}"
+        (pack / "policy").mkdir(parents=True)
+        (pack / "policy" / "dictionary.txt").write_text(f"zorblax{n}\n", encoding="utf-8")
+        check_grammar("", make_policy(root=pack))
+    assert len(grammar._engines) <= grammar.MAX_CONFIGURATIONS

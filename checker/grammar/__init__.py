@@ -205,7 +205,8 @@ def _shift(match: EngineMatch, offset: int) -> EngineMatch:
 # --- the registry: one set of engines per configuration, per process -----------------------
 
 _registry_lock = threading.Lock()
-_engines: dict[GrammarConfig, Engines] = {}
+_engines: dict[GrammarConfig, Engines] = {}  # in the order made: the oldest first
+MAX_CONFIGURATIONS = 4
 _configs: dict[tuple[int, tuple[str, ...]], tuple[Any, GrammarConfig]] = {}
 _current: Engines | None = None
 
@@ -229,12 +230,19 @@ def _engines_for(config: GrammarConfig) -> Engines:
     current = _current
     if current is not None and current.config is config:
         return current  # the usual case: hashing a config walks all its decisions and words
+    retired: list[Engines] = []
     with _registry_lock:
         engines = _engines.get(config)
         if engines is None:
             engines = _engines[config] = Engines(config)
+            # A server that reloads its pack makes a new configuration each time: keep the newest
+            # few, so memory stays bounded however often the pack or dictionary changes.
+            while len(_engines) > MAX_CONFIGURATIONS:
+                retired.append(_engines.pop(next(iter(_engines))))
         _current = engines
-        return engines
+    for old in retired:
+        old.languagetool.close()
+    return engines
 
 
 def _default_policy() -> Any:
