@@ -75,7 +75,8 @@ def likely_typo(word: str, suggestions: tuple[str, ...], *, commoner_by: float, 
     for suggestion in suggestions:
         if not suggestion or " " in suggestion or edits(word, suggestion) > max_edits:
             continue
-        if count(suggestion) >= commoner_by * max(own, 1.0) and count(suggestion) > 0:
+        theirs = count(suggestion)
+        if theirs > 0 and theirs >= commoner_by * max(own, 1.0):
             return True
     return False
 

@@ -135,7 +135,7 @@ class Engines:
                 cache.clear()
             self._words_version = version
 
-    def matches(self, text: str, tokens: list[Token] | None = None) -> list[EngineMatch]:
+    def matches(self, text: str, tokens: list[Token]) -> list[EngineMatch]:
         """Every engine's matches for the text, offsets into the whole text (`tokens`: its social tokens)."""
         self.sync_extra_words()
         found: list[EngineMatch] = []
@@ -150,11 +150,12 @@ class Engines:
                 found, use_lt = [], False
         use_harper = (self.plan.harper or (self.plan.harper_stands_in and not use_lt)) and self.harper.ensure_ready()
         if use_harper:
+            blanked = blank_social_tokens(text, tokens)
             for offset, paragraph in parts:
-                prose = blank_social_tokens(paragraph)
+                prose = blanked[offset : offset + len(paragraph)]
                 harper = self._caches["harper"].get_or_compute(prose, lambda p=prose: self.harper.lint(p))
                 found.extend(_shift(m, offset) for m in harper)
-            found.extend(self._hashtag_matches(text, social_tokens(text) if tokens is None else tokens))
+            found.extend(self._hashtag_matches(text, tokens))
         return found
 
     def _lt(self, paragraph: str) -> list[EngineMatch]:
@@ -397,12 +398,10 @@ def _known_form(word: str, after: str, suggestions: tuple[str, ...]) -> bool:
     'writeup' -> 'write-up', 'incl' before a full stop -> 'incl.'. A missing apostrophe in a
     contraction ('hasnt' -> "hasn't") is still a slip."""
     for suggestion in suggestions:
-        plain = suggestion.replace("'", "").replace("’", "").replace("-", "")
-        if plain.lower() != word.lower() and suggestion.lower() != word.lower() + ".":
-            continue
         if suggestion.lower() == word.lower() + ".":
             return after == "."
-        if not any(c in suggestion.lower() for c in _CONTRACTIONS):
+        plain = suggestion.replace("'", "").replace("’", "").replace("-", "")
+        if plain.lower() == word.lower() and not any(c in suggestion.lower() for c in _CONTRACTIONS):
             return True
     return False
 

@@ -27,7 +27,7 @@ Harper lacks. The examples are checked by the suite like every rule's.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -73,10 +73,15 @@ class Decisions:
     default: str = "info"
     by_rule: tuple[tuple[str, Decision], ...] = ()
     file: str = ""
+    # by_rule as a dict, made once: `of` runs for every engine match.
+    _index: Mapping[str, Decision] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", dict(self.by_rule))
 
     def of(self, rule: str) -> Decision | None:
         """The decision for 'harper.SpellCheck' or 'languagetool.MORFOLOGIK_RULE_EN_GB', if any."""
-        return dict(self.by_rule).get(rule)
+        return self._index.get(rule)
 
     def off(self, engine: str) -> frozenset[str]:
         """The rules of one engine that are not run."""
