@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 # --- server: a Flask app and its test client (tests/test_server*.py) ------------------
@@ -23,3 +26,13 @@ def app(app_config):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def pack(tmp_path: Path) -> Path:
+    """A copy of the bundled policy pack, for a test to edit."""
+    from checker.policy import DEFAULT_PACK
+
+    target = tmp_path / "pack"
+    shutil.copytree(DEFAULT_PACK, target)
+    return target

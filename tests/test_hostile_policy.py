@@ -4,7 +4,6 @@ that names the file, the rule and the problem; and the patterns they may hold ru
 from __future__ import annotations
 
 import os
-import shutil
 import struct
 import sys
 import zlib
@@ -14,14 +13,7 @@ import pytest
 
 from checker import PolicyError, check_profile, check_text, load_policy
 from checker.linear_regex import compile_linear, to_re2
-from checker.policy import DEFAULT_PACK, MAX_FILE_BYTES
-
-
-@pytest.fixture
-def pack(tmp_path: Path) -> Path:
-    target = tmp_path / "pack"
-    shutil.copytree(DEFAULT_PACK, target)
-    return target
+from checker.policy import MAX_FILE_BYTES
 
 
 def _append(path: Path, text: str) -> None:

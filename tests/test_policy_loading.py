@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from checker import PolicyError, load_policy
-from checker.policy import DEFAULT_PACK
-
-
-@pytest.fixture
-def pack(tmp_path: Path) -> Path:
-    target = tmp_path / "pack"
-    shutil.copytree(DEFAULT_PACK, target)
-    return target
 
 
 def _append(path: Path, text: str) -> None:

@@ -154,13 +154,6 @@ def test_profiles_set_the_model_thresholds(model):
             assert bool(blocking) == (probability >= level), (text, profile, probability)
 
 
-@pytest.fixture
-def pack(tmp_path: Path) -> Path:
-    target = tmp_path / "pack"
-    shutil.copytree(DEFAULT_PACK, target)
-    return target
-
-
 def _replace(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
