@@ -1,12 +1,18 @@
-"""The real server under waitress, in a thread, on a free loopback port: for tests that talk HTTP."""
+"""The real server for tests that talk HTTP: under waitress in a thread on a free loopback port,
+or a `socialcheck serve` process whose output a thread reads (ServeProcess)."""
 
 from __future__ import annotations
 
+import re
+import signal
+import subprocess
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 import waitress
 
 from server import create_app
@@ -30,3 +36,53 @@ def waitress_server(config: Mapping[str, Any]) -> Iterator[int]:
         thread.join(timeout=10)
         assert not thread.is_alive()
         app.extensions["socialcheck"].stop()  # the policy follower's thread, when it runs
+
+
+class ServeProcess:
+    """A `socialcheck serve` process and everything it has printed so far (read by a thread)."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self._changed.notify_all()
+
+    @property
+    def output(self) -> str:
+        with self._changed:
+            return "".join(self.lines)
+
+    def wait_for(self, pattern: str, timeout: float = 60.0) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not (found := re.search(pattern, "".join(self.lines))):
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.process.poll() is not None and not self._reader.is_alive()):
+                    pytest.fail(f"serve never printed {pattern!r}; it printed:\n{''.join(self.lines)}")
+                self._changed.wait(min(left, 0.5))
+            return found
+
+    stop_timeout = 15.0  # seconds a SIGTERM may take before the process is killed
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._reader.join(timeout=5)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        return self.process.returncode

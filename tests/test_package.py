@@ -11,11 +11,8 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
-import time
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -25,6 +22,11 @@ from pathlib import Path
 import pytest
 
 from checker import __version__
+
+try:  # as a package (python -m pytest from the root) or with tests/ on the path
+    from tests.live_server import ServeProcess
+except ImportError:
+    from live_server import ServeProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.package
@@ -87,36 +89,19 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     return Installed(wheel=wheel, venv=venv, home=home)
 
 
-class Served:
+class Served(ServeProcess):
     """`socialcheck serve` from the installed venv, in a folder with no checkout."""
 
+    stop_timeout = 20.0
+
     def __init__(self, installed: Installed, *options: str) -> None:
-        self.lines: list[str] = []
         env = _clean_env(SOCIALCHECK_CONFIG_DIR=str(installed.home / "config"))
-        self.process = subprocess.Popen(
+        super().__init__(subprocess.Popen(
             [str(installed.socialcheck), "serve", "--port", "0", *options],
             cwd=installed.home, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        found = self.wait_for(r"listening on http://127\.0\.0\.1:(\d+)")
+        ))
+        found = self.wait_for(r"listening on http://127\.0\.0\.1:(\d+)", timeout=90.0)
         self.url = f"http://127.0.0.1:{found.group(1)}"
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-
-    def wait_for(self, pattern: str, timeout: float = 90.0) -> re.Match[str]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = re.search(pattern, "".join(self.lines))
-            if found:
-                return found
-            if self.process.poll() is not None and not self._reader.is_alive():
-                break
-            time.sleep(0.1)
-        pytest.fail(f"serve never printed {pattern!r}; it printed:\n{''.join(self.lines)}")
 
     def get(self, path: str) -> dict:
         with urllib.request.urlopen(urllib.request.Request(self.url + path, headers=CLIENT), timeout=30) as answer:
@@ -128,19 +113,6 @@ class Served:
         )
         with urllib.request.urlopen(request, timeout=30) as answer:
             return json.load(answer)
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._reader.join(timeout=5)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-        return self.process.returncode
 
 
 @pytest.fixture

@@ -5,19 +5,17 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import re
-import signal
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
 try:  # as a package (python -m pytest from the root) or with tests/ on the path
+    from tests.live_server import ServeProcess as Served
     from tests.live_server import waitress_server
 except ImportError:
+    from live_server import ServeProcess as Served
     from live_server import waitress_server
 
 CLIENT = {"X-Socialcheck-Client": "pytest"}
@@ -82,54 +80,6 @@ def test_the_real_server_refuses_what_it_should(live_port):
 
 
 # --- `socialcheck serve` in a subprocess ----------------------------------------------------
-
-
-class Served:
-    """A `socialcheck serve` process and everything it has printed so far (read by a thread)."""
-
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.process = process
-        self.lines: list[str] = []
-        self._changed = threading.Condition()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            with self._changed:
-                self.lines.append(line)
-                self._changed.notify_all()
-        with self._changed:
-            self._changed.notify_all()
-
-    @property
-    def output(self) -> str:
-        with self._changed:
-            return "".join(self.lines)
-
-    def wait_for(self, pattern: str, timeout: float = 60.0) -> re.Match[str]:
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while not (found := re.search(pattern, "".join(self.lines))):
-                left = deadline - time.monotonic()
-                if left <= 0 or (self.process.poll() is not None and not self._reader.is_alive()):
-                    pytest.fail(f"serve never printed {pattern!r}; it printed:\n{''.join(self.lines)}")
-                self._changed.wait(min(left, 0.5))
-            return found
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._reader.join(timeout=5)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-        return self.process.returncode
 
 
 @pytest.fixture

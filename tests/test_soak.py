@@ -33,7 +33,7 @@ import pytest
 from PIL import Image
 
 from checker import check_image, check_text
-from test_server_live import Served
+from live_server import ServeProcess as Served
 
 pytestmark = pytest.mark.soak
 
