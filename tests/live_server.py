@@ -1,15 +1,20 @@
 """The real server for tests that talk HTTP: under waitress in a thread on a free loopback port,
-or a `socialcheck serve` process whose output a thread reads (ServeProcess)."""
+or a `socialcheck serve` process whose output a thread reads (ServeProcess); and a folder's
+files over HTTP for pages and packs (static_site)."""
 
 from __future__ import annotations
 
 import re
 import signal
+import ssl
 import subprocess
 import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -86,3 +91,24 @@ class ServeProcess:
         if self.process.stdout is not None:
             self.process.stdout.close()
         return self.process.returncode
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@contextmanager
+def static_site(folder: str | Path, tls: ssl.SSLContext | None = None) -> Iterator[int]:
+    """Serve a folder's files on a free loopback port (over TLS with `tls`), quietly, until the
+    block ends; yields the port."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(folder)))
+    if tls is not None:
+        httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield httpd.server_address[1]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

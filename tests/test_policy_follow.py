@@ -18,13 +18,11 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from live_server import waitress_server
+from live_server import static_site, waitress_server
 
 from server.policy_source import PolicySource, pack_hash
 
@@ -116,21 +114,10 @@ def zip_pack(pack: Path, into: Path, *, top: str | None = "socialcheck-pack") ->
     partial_file.replace(into)
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
-
-
 @contextmanager
 def http_site(folder: Path) -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with static_site(folder) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def follow_config(policy: str | Path, cache: Path, minutes: float = 1 / 60) -> dict[str, Any]:

@@ -14,13 +14,16 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from browser_support import ROOT, Browser, LiveServer
+
+try:  # as a package (python -m pytest from the root) or with tests/ on the path
+    from tests.live_server import static_site
+except ImportError:
+    from live_server import static_site
 
 EXTENSION = ROOT / "extension"
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -99,11 +102,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 # --- local pages standing in for compose boxes -------------------------------------------------
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
-
-
 @pytest.fixture(scope="session")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An HTTP server for the test pages, with the real editors (Lexical, Draft.js, ProseMirror,
@@ -131,14 +129,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
     shutil.copy(ROOT / "node_modules" / "draft-js" / "dist" / "Draft.css", site / "draft-js.css")
     shutil.copy(ROOT / "node_modules" / "quill" / "dist" / "quill.core.css", site / "quill.core.css")
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with static_site(site) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 # --- Chromium with the extension ---------------------------------------------------------------
