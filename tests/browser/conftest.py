@@ -28,6 +28,21 @@ except ImportError:
 EXTENSION = ROOT / "extension"
 PAGES = Path(__file__).resolve().parent / "pages"
 CHROMIUM = Path(os.environ.get("SOCIALCHECK_CHROMIUM", "/usr/bin/chromium"))
+
+
+def extension_args(extension: Path) -> list[str]:
+    """Chromium's flags for a headless run with only this unpacked extension, and no network
+    of its own beyond loopback (this machine refuses the rest)."""
+    return [
+        f"--disable-extensions-except={extension}",
+        f"--load-extension={extension}",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
 TOKEN = "browser-tests-pairing-token"
 SERVER_START_SECONDS = 90
@@ -155,16 +170,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory, live_server: LiveServer, p
         executable_path=str(CHROMIUM),
         headless=True,
         viewport={"width": 900, "height": 600},
-        args=[
-            f"--disable-extensions-except={EXTENSION}",
-            f"--load-extension={EXTENSION}",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
+        args=extension_args(EXTENSION),
     )
     try:
         worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker", timeout=15000)

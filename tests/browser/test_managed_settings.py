@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from browser_support import Browser, LiveServer
-from conftest import CHROMIUM, EXTENSION, TOKEN, _missing
+from conftest import CHROMIUM, EXTENSION, TOKEN, _missing, extension_args
 
 POLICY_DIR = Path("/etc/chromium/policies/managed")
 WAIT_MS = 15000
@@ -68,16 +68,7 @@ def managed_chromium(tmp_path: Path, live_server: LiveServer, playwright_session
             str(tmp_path / "profile"),
             executable_path=str(CHROMIUM),
             headless=True,
-            args=[
-                f"--disable-extensions-except={copy}",
-                f"--load-extension={copy}",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=extension_args(copy),
         )
         try:
             worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker", timeout=WAIT_MS)
