@@ -47,9 +47,12 @@ GRAMMAR_CASES = [
 
 @pytest.fixture
 def harper_only(monkeypatch):
-    monkeypatch.setenv("SOCIALCHECK_GRAMMAR", "harper")
-    for key in ("SOCIALCHECK_LT_URL", "SOCIALCHECK_LT_JAR_DIR", "LTP_JAR_DIR_PATH"):
+    """Harper alone, whatever the developer's environment says (the variables checker.grammar reads)."""
+    from checker.grammar import ENV_KEYS
+
+    for key in ENV_KEYS:
         monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("SOCIALCHECK_GRAMMAR", "harper")
 
 
 @pytest.mark.parametrize(("decision", "text", "flagged"), GRAMMAR_CASES)
