@@ -329,6 +329,35 @@ def test_recheck_after_an_edit_lints_only_the_changed_paragraph():
     assert [f.suggestions[0] for f in findings] == ["teaching"]
 
 
+def test_a_post_is_linted_in_one_call_and_an_edit_re_lints_only_its_sentence(monkeypatch):
+    from checker.grammar import _config_for, _engines_for
+
+    policy = make_policy({"cache_paragraphs": 64})
+    engines = _engines_for(_config_for(policy))
+    engines.harper.ensure_ready()
+    linted: list[str] = []
+    lint = engines.harper.lint
+    monkeypatch.setattr(engines.harper, "lint", lambda text: linted.append(text) or lint(text))
+    sentences = ["Our archive opens on Monday.", "It holds letters from 1850.", "Come and see the maps #LeicesterLife"]
+    check_grammar(" ".join(sentences) + "\nA second line.", policy)
+    assert len(linted) == 1  # every sentence and the hashtag's words, in one call
+    edited = " ".join([sentences[0], "It holds leters from 1850.", sentences[2]]) + "\nA second line."
+    findings = check_grammar(edited, policy)
+    assert linted[1:] == ["It holds leters from 1850."]
+    assert [edited[f.start : f.end] for f in findings] == ["leters"]
+
+
+def test_sentence_parts_are_cut_only_where_a_new_sentence_surely_starts():
+    from checker.grammar.cache import paragraphs
+
+    text = "See e.g. the lab. Dr. Lee met Jane S. Smith. She said \"It works. Really.\" Then 3 came! Fine.\nNext line."
+    parts = [(offset, part) for offset, part in paragraphs(text, 1)]
+    assert [part for _, part in parts] == [
+        "See e.g. the lab.", "Dr. Lee met Jane S. Smith.", 'She said "It works. Really." Then 3 came!', "Fine.", "Next line.",
+    ]
+    assert all(text[offset : offset + len(part)] == part for offset, part in parts)
+
+
 def test_harper_sends_nothing_over_the_network(policy, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the grammar layer tried to open a network connection")

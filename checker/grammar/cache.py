@@ -14,24 +14,45 @@ _PARAGRAPH = re.compile(r"[^\r\n]+")
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
-CHUNK = 400  # characters: long enough that Harper's fixed cost a call is shared, short enough to re-lint fast
+# Characters: a part is cut at the first sentence end after this many. LanguageTool answers a
+# request a part, so its parts are long; Harper lints every part a check needs in one call
+# (see Engines.harper_lints), so its parts can be single sentences: an edit re-lints one.
+CHUNK = 400
+SENTENCE_CHUNK = 1
 
 
-def paragraphs(text: str) -> Iterator[tuple[int, str]]:
+# Titles and abbreviations that end in a full stop before a name or a number ("Dr. Smith").
+_BEFORE_A_NAME = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "st", "rev", "sr", "jr", "no", "vs", "fig", "vol"})
+
+
+def paragraphs(text: str, chunk: int = CHUNK) -> Iterator[tuple[int, str]]:
     """(offset, text) of each line of the post (a post's paragraphs are its lines), with a long
-    line cut at the first sentence end after every 400 characters, so that an edit in a long
-    paragraph re-lints only its own part of it."""
+    line cut at the first sentence end after every `chunk` characters, so that an edit in a
+    long paragraph re-lints only its own part of it. A line is cut only where a new sentence
+    surely starts: before a capital letter, a digit or a quotation mark, outside a quotation,
+    and not after an initial or a title ("Jane S. Smith", "Dr. Lee")."""
     for match in _PARAGRAPH.finditer(text):
         line = match.group()
         if not line.strip():
             continue
         start = 0
         for end in _SENTENCE_END.finditer(line):
-            if end.start() - start >= CHUNK:
+            if end.start() - start >= chunk and _new_sentence(line, start, end.start(), end.end()):
                 yield match.start() + start, line[start : end.start()]
                 start = end.end()
         if line[start:].strip():
             yield match.start() + start, line[start:]
+
+
+def _new_sentence(line: str, start: int, stop: int, after: int) -> bool:
+    following = line[after : after + 1]
+    if not following or not (following.isupper() or following.isdigit() or following in "\"“‘'("):
+        return False
+    word = line[start:stop].rsplit(None, 1)[-1].rstrip(".!?…")
+    if len(word) == 1 or word.lower() in _BEFORE_A_NAME:
+        return False
+    part = line[start:stop]
+    return part.count('"') % 2 == 0 and part.count("“") == part.count("”")
 
 
 # Bytes the engines' answers for paragraphs may keep, per engine: an entry bound alone let
