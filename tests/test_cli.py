@@ -46,6 +46,19 @@ def test_json_output_is_the_report():
     assert data["stats"]["profile"] == "department"
 
 
+def test_json_output_stays_json_when_harper_prints_to_stdout():
+    # harper-py 0.2's LookingForwardTo prints "gerund_form: -mining- ..." to descriptor 1.
+    text = "Looking forward to mine and the boyfriends 2nd Christmas together"
+    result = subprocess.run(
+        [sys.executable, "-m", "checker.cli", "text", "-", "--json"],
+        input=text, capture_output=True, text=True, timeout=120,
+        env={"SOCIALCHECK_GRAMMAR": "harper", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
+    data = json.loads(result.stdout)  # nothing but the report
+    assert "grammar.harper.LookingForwardTo" in {f["rule"] for f in data["findings"]}
+    assert "mining" not in result.stdout.replace('"mining"', "") and "gerund" not in result.stderr
+
+
 def test_unknown_platform_is_a_usage_error():
     result = socialcheck("text", "-", "--platform", "myspace", stdin="Hello")
     assert result.returncode == 2
