@@ -310,7 +310,8 @@ class ToneModelCheck(Check):
     """The trained tone model over a post, a tweet-sized run of sentences at a time.
 
     A run whose probability for a tone reaches the rule's `thresholds` gets a finding at the
-    rule's severity on each word that drives it (never the whole post); one that reaches only
+    rule's severity on each word or short phrase that drives it (never the whole post; at most
+    `max_words` of them, a phrase counting once); one that reaches only
     `notes` gets the same findings as info. Words that a listed rule already flags
     (`covered_by`) are left to that rule, and so are runs that reach a level in `defer`
     (what another tone-model rule flags, so one word is not underlined twice).
