@@ -13,7 +13,7 @@ import pytest
 from checker import PolicyError, check_text, load_policy
 from checker.policy import DEFAULT_PACK
 from checker.text.engine import compile_checker
-from checker.text.tone_model import CHAR_NGRAMS, FORMAT, TONES, ToneModel, ToneModelCheck, text_features, words
+from checker.text.tone_model import CHAR_NGRAMS, FORMAT, PHRASE_WORDS, TONES, ToneModel, ToneModelCheck, text_features, words
 
 MODEL_FILE = DEFAULT_PACK / "policy" / "tone_model.npz"
 
@@ -73,13 +73,35 @@ def test_words_skip_links_mentions_and_numbers_and_keep_offsets():
     assert [text[w.start : w.end] for w in found] == ["Read", "now", "FUUUN’s", "here"]
 
 
-def test_drivers_are_words_of_the_text_never_the_whole_post(model):
+def test_drivers_are_words_or_short_phrases_of_the_text_never_the_whole_post(model):
     text = "Thanks for coming. Honestly you are a pathetic clueless moron and nobody likes you."
     scores = model.score(text)
-    drivers = scores.drivers("offensive")
+    drivers = scores.drivers("offensive", text=text)
     assert 1 <= len(drivers) <= 3
-    assert all(" " not in text[d.start : d.end] for d in drivers)
-    assert "moron" in [text[d.start : d.end] for d in drivers]
+    assert all(len(text[d.start : d.end].split()) <= PHRASE_WORDS for d in drivers)
+    assert any("moron" in text[d.start : d.end] for d in drivers)
+
+
+def _tiny_model(weights: dict[str, float]) -> ToneModel:
+    """A model that knows only `weights` (for the sarcastic tone): to pin how drivers are chosen, whatever the shipped weights."""
+    vocabulary = sorted(weights)
+    matrix = np.zeros((len(vocabulary), len(TONES)))
+    for row, feature in enumerate(vocabulary):
+        matrix[row, TONES.index("sarcastic")] = weights[feature]
+    meta = {"format": FORMAT, "tones": list(TONES), "char_ngrams": list(CHAR_NGRAMS)}
+    return ToneModel(meta, vocabulary, matrix, np.zeros(len(TONES)))
+
+
+def test_a_pair_that_carries_the_tone_is_underlined_as_one_phrase_and_a_name_is_not_underlined():
+    tiny = _tiny_model({"w what": 0.5, "w fun": 0.5, "p what fun": 2.0, "w friday": 3.0, "w ugh": 1.0, "w sure": 0.5, "p sure ugh": 2.0})
+    text = "Ugh. What fun, another Friday. Sure. Ugh"
+    drivers = tiny.score(text).drivers("sarcastic", text=text)
+    underlined = [text[d.start : d.end] for d in drivers]
+    assert "What fun" in underlined  # the pair pushes more than either word: one phrase
+    assert "Friday" not in underlined  # a capitalised word inside a sentence names what the post is about
+    assert "Sure. Ugh" not in underlined  # never joined across the end of a sentence
+    # Without the text (so no way to tell names or sentences), the words are still joined by their pair.
+    assert any(d.end - d.start == len("What fun") for d in tiny.score(text).drivers("sarcastic"))
 
 
 def test_empty_and_odd_text_score_without_error(model):
@@ -93,7 +115,7 @@ def test_findings_underline_the_driving_words_and_name_the_tone():
     model_findings = [f for f in report.findings if f.rule == "offensive.model"]
     assert model_findings
     text = "Shut your mouth, nobody asked a clueless clown like you"
-    assert all(f.end - f.start < 12 for f in model_findings)
+    assert all(len(text[f.start : f.end].split()) <= PHRASE_WORDS for f in model_findings)  # words or a short phrase, never the post
     assert all("offensive" in f.message for f in model_findings)
     # "clown" is on the insults list: that rule flags it, the model does not underline it twice.
     assert "clown" not in [text[f.start : f.end] for f in model_findings]

@@ -103,31 +103,69 @@ def text_features(text: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Driver:
-    """A word of the text and how much it pushes one tone's score (log-odds)."""
+    """A word or short phrase of the text and how much it pushes one tone's score (log-odds)."""
 
     start: int
     end: int
     weight: float
 
 
+PHRASE_WORDS = 3  # a phrase driver joins at most this many neighbouring words
+
+
 @dataclass(frozen=True, slots=True)
 class Scores:
-    """A text's probability for each tone, and each word's share of the log-odds."""
+    """A text's probability for each tone, each word's share of the log-odds, and each neighbouring pair's own weight."""
 
     words: tuple[Word, ...]
     probabilities: dict[str, float]
-    contributions: np.ndarray  # one row a word, one column a tone
+    contributions: np.ndarray  # one row a word, one column a tone (a pair's weight is split between its words)
+    pairs: np.ndarray | None = None  # one row a neighbouring pair (word i and i + 1), one column a tone
 
-    def drivers(self, tone: str, share: float = 0.25, limit: int = 3) -> list[Driver]:
-        """The words that push `tone` up most: at least `share` of the strongest push, at most `limit`."""
-        column = self.contributions[:, TONES.index(tone)] if self.words else np.zeros(0)
-        # A one-letter word ("a", "I") carries no tone of its own, however the sums fall.
-        order = [i for i in np.argsort(-column, kind="stable") if column[i] > 0 and len(self.words[i].norm) > 1][:limit]
-        if not order:
+    def drivers(self, tone: str, share: float = 0.25, limit: int = 3, text: str | None = None) -> list[Driver]:
+        """The words or phrases that push `tone` up most: at least `share` of the strongest push, at most `limit`.
+
+        Two neighbouring words form one phrase when the pair itself pushes the tone up and both
+        words do too ("yet another", "can't wait"): the tone is in the phrase, not in either
+        word, so the phrase is what a writer should see underlined. With `text`, words are
+        joined only across plain spaces, never across punctuation that ends a sentence or clause.
+        """
+        if not self.words:
             return []
-        strongest = float(column[order[0]])
-        chosen = [i for i in order if column[i] >= share * strongest]
-        return [Driver(self.words[i].start, self.words[i].end, float(column[i])) for i in sorted(chosen)]
+        column = self.contributions[:, TONES.index(tone)]
+        # A one-letter word ("a", "I") carries no tone of its own, however the sums fall.
+        pushes = [column[i] > 0 and len(self.words[i].norm) > 1 for i in range(len(self.words))]
+        # Nor does a name (a day, a person, a place): it is what the post is about, not how it is
+        # said. A name still takes its place in the ranking, so it never lets a weaker word in.
+        names = [text is not None and pushes[i] and _is_name(text, self.words[i]) for i in range(len(self.words))]
+        groups = [[i] for i in range(len(self.words))]
+        if self.pairs is not None and len(self.words) > 1:
+            pair_column = self.pairs[:, TONES.index(tone)]
+            group_of = list(range(len(self.words)))
+            for i in sorted(range(len(pair_column)), key=lambda k: (-pair_column[k], k)):  # strongest pairs join first
+                if pair_column[i] <= 0:
+                    break
+                left, right = group_of[i], group_of[i + 1]
+                if not (pushes[i] and pushes[i + 1]) or names[i] or names[i + 1] or len(groups[left]) + len(groups[right]) > PHRASE_WORDS:
+                    continue
+                if text is not None and text[self.words[i].end : self.words[i + 1].start].strip(" "):
+                    continue  # punctuation between them: two thoughts, not one phrase
+                groups[left].extend(groups[right])
+                for j in groups[right]:
+                    group_of[j] = left
+                groups[right] = []
+        spans = sorted(
+            ((float(column[group].sum()), sorted(group)) for group in groups if group and all(pushes[i] for i in group)),
+            key=lambda item: (-item[0], item[1][0]),
+        )[:limit]
+        if not spans:
+            return []
+        strongest = spans[0][0]
+        chosen = [(weight, group) for weight, group in spans if weight >= share * strongest and not names[group[0]]]
+        return [
+            Driver(self.words[group[0]].start, self.words[group[-1]].end, weight)
+            for weight, group in sorted(chosen, key=lambda item: item[1][0])
+        ]
 
 
 class ToneModel:
@@ -197,19 +235,36 @@ class ToneModel:
             return Scores((), {tone: _sigmoid(b) for tone, b in zip(TONES, self.bias, strict=True)}, np.zeros((0, len(TONES))))
         vectors = [self._word_vector(w.norm) for w in found]
         contributions = np.array([vector for vector, _ in vectors])
+        pairs = np.zeros((len(found) - 1, len(TONES)))
         count = sum(n for _, n in vectors)
         index = self.index
         for i in range(len(found) - 1):
             row = index.get(pair_feature(found[i].norm, found[i + 1].norm))
             if row is not None:
                 count += 1
+                pairs[i] = self.weights[row]
                 half = self.weights[row] / 2  # a pair's weight is shared by its two words
                 contributions[i] += half
                 contributions[i + 1] += half
         if count:
             contributions /= math.sqrt(count)
+            pairs /= math.sqrt(count)
         logits = self.bias + contributions.sum(axis=0)
-        return Scores(tuple(found), {tone: _sigmoid(x) for tone, x in zip(TONES, logits, strict=True)}, contributions)
+        return Scores(tuple(found), {tone: _sigmoid(x) for tone, x in zip(TONES, logits, strict=True)}, contributions, pairs)
+
+
+def _is_name(text: str, word: Word) -> bool:
+    """A capitalised word inside a sentence ("another Monday", "ask Trump"): a name, not a word of tone.
+
+    A word that starts a sentence, follows a mention, a link or a hashtag's #, or is all capitals (shouting) is read as a word.
+    """
+    original = text[word.start : word.end]
+    if not original[:1].isupper() or original.isupper() or (word.start and text[word.start - 1] == "#"):
+        return False
+    before = text[max(0, word.start - 100) : word.start].rstrip(" \t\"“‘'(")  # bounded: only the text just before matters
+    if not before or before[-1] in ".!?:;\n…":
+        return False
+    return not before.split()[-1].startswith(("@", "http", "www."))
 
 
 def _sigmoid(x: float) -> float:
@@ -255,7 +310,8 @@ class ToneModelCheck(Check):
     """The trained tone model over a post, a tweet-sized run of sentences at a time.
 
     A run whose probability for a tone reaches the rule's `thresholds` gets a finding at the
-    rule's severity on each word that drives it (never the whole post); one that reaches only
+    rule's severity on each word or short phrase that drives it (never the whole post; at most
+    `max_words` of them, a phrase counting once); one that reaches only
     `notes` gets the same findings as info. Words that a listed rule already flags
     (`covered_by`) are left to that rule, and so are runs that reach a level in `defer`
     (what another tone-model rule flags, so one word is not underlined twice).
@@ -343,10 +399,10 @@ class ToneModelCheck(Check):
             if covered is None:  # only for a post the model flags: most are not
                 covered = _spans(self.covered, doc, context)
             tone, probability, blocking = outcome
-            for driver in scores.drivers(tone, limit=self.max_words):
+            for driver in scores.drivers(tone, limit=self.max_words, text=doc.text[start:end]):
                 first, last = start + driver.start, start + driver.end
-                if any(s <= first and last <= e for s, e in covered + confirmed):
-                    continue  # already flagged, with a better message, by a word list
+                if any(s < last and first < e for s, e in covered + confirmed):
+                    continue  # already flagged (the word, or a word of the phrase), with a better message, by a word list
                 finding = self.finding(first, last, match=doc.text[first:last], tone=tone, score=f"{probability:.2f}")
                 yield finding if blocking else replace(finding, severity="info")
 
