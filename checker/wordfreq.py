@@ -9,7 +9,10 @@ commonest words), which the package already ships for hashtags.
 
 The table ships as two NumPy arrays (wordfreq.npz beside this file, 4 MB: word
 hashes and counts) rather than a dict of 333,000 strings (40 MB and a second to
-build); scripts/build_wordfreq.py makes it from wordsegment's file.
+build); scripts/build_wordfreq.py makes it from wordsegment's file. Web text is full of
+typos too ("recieve" is there 1.4 million times) and rare real words lose to common ones
+("grub" to "grab", "soya" to "soda"), so the file also holds the keys of a dictionary's
+words (pyspellchecker's English, which has no misspellings): `in_dictionary`.
 """
 
 from __future__ import annotations
@@ -49,6 +52,22 @@ def count(word: str) -> float:
     if index < len(keys) and keys[index] == key:
         return float(counts[index])
     return 0.0
+
+
+_dictionary: np.ndarray | None = None
+
+
+def in_dictionary(word: str) -> bool:
+    """True if an English dictionary (pyspellchecker's, American spelling) holds the word, any case."""
+    global _dictionary
+    if _dictionary is None:
+        with _lock:
+            if _dictionary is None:
+                with np.load(TABLE_FILE) as data:
+                    _dictionary = data["dictionary"]
+    key = word_key(word)
+    index = int(np.searchsorted(_dictionary, key))
+    return index < len(_dictionary) and bool(_dictionary[index] == key)
 
 
 def edits(a: str, b: str) -> int:

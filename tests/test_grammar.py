@@ -410,6 +410,14 @@ def test_typos_block_and_names_and_specialist_words_do_not(policy):
         assert severities.get(word, "info") == "info", word
 
 
+def test_a_rare_dictionary_word_beside_a_common_one_is_not_a_typo(policy):
+    text = "Our lab serves grub and soya milk to every subunit; it recieved a prize."
+    severities = {text[f.start:f.end]: f.severity for f in check_grammar(text, policy)}
+    assert severities["recieved"] == "warning"
+    for word in ("grub", "soya", "subunit"):  # grab, soda and submit are far commoner
+        assert severities.get(word, "info") == "info", word
+
+
 def test_links_mentions_and_hashtags_are_blanked_before_harper(policy):
     text = "Do you know a #FedUni alumni who has transformed lives? Tell @UniOfLeicesterX: https://t.co/8NkNNeNW4F"
     assert check_grammar(text, policy) == []  # no "a alumni" from the blanked hashtag, no spelling in the link
@@ -425,6 +433,8 @@ def test_links_mentions_and_hashtags_are_blanked_before_harper(policy):
         ("[decisions.x]\nrules = ['harper.Spaces']\nseverity = 'warning'\nexamples.pass = ['a']", "needs examples.flag"),
         ("[decisions.x]\nrules = ['harper.SpellCheck']\nseverity = 'warning'\ntypo = { commoner_by = 5 }\nexamples.flag = ['a']\nexamples.pass = ['a']", "typo must be a table"),
         ("[decisions.x]\nrules = ['harper.Spaces']\nseverity = 'off'\nexamples.pass = ['a']\n[decisions.y]\nrules = ['harper.Spaces']\nseverity = 'off'\nexamples.pass = ['a']", "already decided"),
+        ("[decisions.x]\nrules = ['harper.SpellCheck']\nseverity = 'warning'\nnames = 'info'\ntypo = { commoner_by = 5, max_edits = 2, min_letters = 4, variant_count = 2000000, dictionary = 'yes' }\nexamples.flag = ['a']\nexamples.pass = ['a']", "typo.dictionary must be true or false"),
+        ("[decisions.x]\nrules = ['harper.SpellCheck']\nseverity = 'warning'\nnames = 'info'\ntypo = { commoner_by = 5, max_edits = 2, min_letters = 4, variant_count = 2000000, variant_edits = 5 }\nexamples.flag = ['a']\nexamples.pass = ['a']", "typo.variant_edits must be 1, 2 or 3"),
         ("[defaults]\nseverity = 'warning'\ncolour = 'red'", "takes only severity"),
     ],
 )

@@ -411,9 +411,16 @@ def _is_typo(text: str, match: EngineMatch, decision: Decision) -> bool:
     suggestions = match.suggestions
     if test.swaps_only:
         suggestions = tuple(s for s in suggestions if wordfreq.is_swap(word, s))
-    return wordfreq.likely_typo(word, suggestions, commoner_by=test.commoner_by, max_edits=test.max_edits) or (
-        wordfreq.spelling_variant(word, suggestions, min_count=test.variant_count, max_edits=test.max_edits)
-    )
+    typo = wordfreq.likely_typo(word, suggestions, commoner_by=test.commoner_by, max_edits=test.max_edits)
+    if typo and test.dictionary and wordfreq.in_dictionary(word) and not _lacks_apostrophe(word, match.suggestions):
+        typo = False  # a rare real word near a common one: grub (grab), soya (soda), subunit (submit)
+    variant_edits = test.variant_edits or test.max_edits
+    return typo or wordfreq.spelling_variant(word, suggestions, min_count=test.variant_count, max_edits=variant_edits)
+
+
+def _lacks_apostrophe(word: str, suggestions: tuple[str, ...]) -> bool:
+    """'wont' for "won't", 'shes' for "she's": words of their own that are, here, a slip."""
+    return any(("'" in s or "’" in s) and s.replace("'", "").replace("’", "").lower() == word.lower() for s in suggestions)
 
 
 _CONTRACTIONS = ("n't", "'re", "'ll", "'ve", "'d", "'m")

@@ -38,6 +38,7 @@ DECISIONS_FILE = Path("policy") / "grammar.toml"
 LEVELS = (*SEVERITIES, "off")
 _KEYS = {"rules", "severity", "names", "typo", "typo_capitalised", "why", "examples"}
 _TYPO_KEYS = {"commoner_by", "max_edits", "min_letters", "variant_count"}
+_TYPO_SWITCHES = {"swaps_only", "dictionary"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,8 @@ class Typo:
     min_letters: int
     variant_count: float  # a word and its suggestion both this common: a dialect's spelling (behavior)
     swaps_only: bool = False  # only two neighbouring letters swapped counts (Britian for Britain)
+    dictionary: bool = False  # a word an English dictionary holds is no typo (grub, soya), unless it lacks an apostrophe (wont)
+    variant_edits: int | None = None  # at most this many edits between two dialects' spellings (max_edits if None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,11 +180,16 @@ def _typo(entry: Mapping[str, Any], key: str, fail: Any) -> Typo | None:
     raw = entry.get(key)
     if raw is None:
         return None
-    if not isinstance(raw, Mapping) or not _TYPO_KEYS <= set(raw) <= _TYPO_KEYS | {"swaps_only"}:
-        raise fail(f"{key} must be a table with {', '.join(sorted(_TYPO_KEYS))} (and optionally swaps_only)")
-    swaps_only = raw.get("swaps_only", False)
-    if not isinstance(swaps_only, bool):
-        raise fail(f"{key}.swaps_only must be true or false")
+    if not isinstance(raw, Mapping) or not _TYPO_KEYS <= set(raw) <= _TYPO_KEYS | _TYPO_SWITCHES | {"variant_edits"}:
+        raise fail(f"{key} must be a table with {', '.join(sorted(_TYPO_KEYS))} (and optionally "
+                   f"{', '.join(sorted(_TYPO_SWITCHES))} or variant_edits)")
+    for switch in sorted(_TYPO_SWITCHES):
+        if not isinstance(raw.get(switch, False), bool):
+            raise fail(f"{key}.{switch} must be true or false")
+    swaps_only, dictionary = raw.get("swaps_only", False), raw.get("dictionary", False)
+    variant_edits = raw.get("variant_edits")
+    if variant_edits is not None and variant_edits not in (1, 2, 3):
+        raise fail(f"{key}.variant_edits must be 1, 2 or 3")
     values = {k: raw[k] for k in _TYPO_KEYS}
     if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in values.values()):
         raise fail(f"{key}: {', '.join(sorted(_TYPO_KEYS))} must be numbers")
@@ -194,4 +202,4 @@ def _typo(entry: Mapping[str, Any], key: str, fail: Any) -> Typo | None:
     if values["variant_count"] < 1000:
         raise fail(f"{key}.variant_count must be at least 1000")
     return Typo(float(values["commoner_by"]), int(values["max_edits"]), int(values["min_letters"]),
-                float(values["variant_count"]), swaps_only)
+                float(values["variant_count"]), swaps_only, dictionary, variant_edits)
