@@ -14,7 +14,6 @@ from checker.errors import (
     UnknownProfileError,
 )
 from checker.findings import CATEGORIES, Finding, Report
-from checker.image import ImageReport, ProfileReport, check_image, check_profile
 from checker.policy import Policy, load_policy
 from checker.text.engine import check_text
 
@@ -38,3 +37,19 @@ __all__ = [
     "check_text",
     "load_policy",
 ]
+
+# The image checks (Pillow and the identity's marks) load on first use: a text check, the
+# CLI's `socialcheck text` above all, has no need of them (about 0.2 s of imports).
+_IMAGE_EXPORTS = frozenset({"ImageReport", "ProfileReport", "check_image", "check_profile"})
+
+
+def __getattr__(name: str) -> object:
+    if name in _IMAGE_EXPORTS:
+        import checker.image
+
+        return getattr(checker.image, name)
+    raise AttributeError(f"module 'checker' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _IMAGE_EXPORTS)
