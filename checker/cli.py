@@ -78,6 +78,11 @@ def _read_input(path: str) -> str:
 
 
 def cmd_text(args: argparse.Namespace) -> int:
+    if args.grammar and os.environ.get("SOCIALCHECK_GRAMMAR", "").strip().lower() not in ("off", "languagetool"):
+        # Harper's dictionary takes as long as the policy's load: both at once (it lets go of the GIL).
+        from checker.grammar.harper_engine import prewarm
+
+        prewarm(lint_thread=False)
     from checker.text.engine import check_text
 
     policy = load_policy(args.policy)

@@ -1,8 +1,14 @@
 """Harper (harper-py): offline, in-process, British English by default.
 
-The first `harper.Linter` of a process takes about 1 s (it builds the curated dictionary,
-which later linters share), and the first spelling suggestion about 2 s more (the fuzzy
-index): both are done once per process, in the background or on first use.
+Two costs come once, and neither belongs in someone's check:
+- the curated dictionary, built by the first `harper.Linter` of a process (about 0.5-1 s,
+  shared by every later linter, which then takes about 10 ms);
+- the fuzzy index behind spelling suggestions (Levenshtein automata, about 1-2 s and 50 MB),
+  built on the first suggestion a thread asks for. Harper keeps it per thread (harper-core's
+  `AUTOMATON_BUILDERS` is a `thread_local!`): a thread that suggests once builds its own.
+So every Harper call that can suggest (lints, and the probe of the pack's words) runs on the
+few lint threads, which live as long as the process; `prewarm` starts the dictionary, and the
+lint threads' indexes, at process start while the policy loads (Harper lets go of the GIL).
 A `Linter` raises RuntimeError if two threads call it at once: each lint takes one from
 a small pool.
 """
@@ -14,10 +20,15 @@ import queue
 import re
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from checker.grammar.config import GrammarConfig
+
+T = TypeVar("T")
 
 # Harper's lint kinds that are about spelling; every other kind is grammar, style or punctuation.
 SPELLING_KINDS = frozenset({"Spelling", "Typo"})
@@ -64,8 +75,8 @@ LONG_WORD = re.compile(r"\S{64,}")
 # grows with every new draft: after this many lints it is replaced by a new one (about 10 ms:
 # the dictionary is shared). 1,500 new real posts: 493 MB without, 292 MB with.
 RECYCLE_AFTER = 100
-# A word Harper cannot know: its first spelling suggestion builds the fuzzy index (about 2 s
-# and 50 MB, once per process), which is done while building, not in someone's first check.
+# A word Harper cannot know: its first spelling suggestion on a thread builds that thread's
+# fuzzy index (about 1-2 s and 50 MB), which is done while building, not in someone's check.
 WARM_UP = "We saw Qzxwvbnmq today."
 
 
@@ -88,11 +99,71 @@ def release_freed_memory() -> None:
         pass
 
 
+class _LintThreads:
+    """Up to `size` daemon threads that run every Harper call. A job goes to the first free
+    thread, the oldest: under light load every lint runs on one thread, which holds the one
+    fuzzy index; the next thread is started only when lints overlap. A job's result is given
+    after its thread counts as free again, so a job submitted then goes to that same thread."""
+
+    def __init__(self, size: int, name: str) -> None:
+        self._size = size
+        self._name = name
+        self._lock = threading.Lock()
+        self._inboxes: list[queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]]] = []
+        self._free: list[bool] = []
+        self._backlog: deque[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = deque()
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        future: Future[T] = Future()
+        job = (future, fn, args)
+        with self._lock:
+            for index, free in enumerate(self._free):
+                if free:
+                    self._free[index] = False
+                    self._inboxes[index].put(job)
+                    return future
+            if len(self._inboxes) < self._size:
+                inbox: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = queue.SimpleQueue()
+                self._inboxes.append(inbox)
+                self._free.append(False)
+                inbox.put(job)
+                name = f"{self._name}_{len(self._inboxes) - 1}"
+                threading.Thread(target=self._work, args=(len(self._inboxes) - 1,), name=name, daemon=True).start()
+                return future
+            self._backlog.append(job)
+        return future
+
+    def _work(self, index: int) -> None:
+        inbox = self._inboxes[index]
+        job = inbox.get()
+        while True:
+            future, fn, args = job
+            result: Any = None
+            error: BaseException | None = None
+            runs = future.set_running_or_notify_cancel()
+            if runs:
+                try:
+                    result = fn(*args)
+                except BaseException as raised:  # noqa: BLE001 - handed to whoever waits
+                    error = raised
+            with self._lock:
+                following = self._backlog.popleft() if self._backlog else None
+                if following is None:
+                    self._free[index] = True
+            if runs:
+                if error is not None:
+                    future.set_exception(error)
+                else:
+                    future.set_result(result)
+            job = following if following is not None else inbox.get()
+
+
 _threads_lock = threading.Lock()
-_threads: ThreadPoolExecutor | None = None
+_threads: _LintThreads | None = None
+_thread_state = threading.local()  # on a lint thread: `warm` once its fuzzy index is built
 
 
-def _lint_threads() -> ThreadPoolExecutor:
+def _lint_threads() -> _LintThreads:
     """The process's Harper threads. Harper keeps state for each thread that lints (its spelling
     automaton, heap arenas): with a lint on each request thread, 8 threads took 830 MB where one
     took 290. Every lint runs on one of LINTERS threads, whichever thread asked for it; as many
@@ -101,8 +172,63 @@ def _lint_threads() -> ThreadPoolExecutor:
     if _threads is None:
         with _threads_lock:
             if _threads is None:
-                _threads = ThreadPoolExecutor(max_workers=LINTERS, thread_name_prefix="socialcheck-harper")
+                _threads = _LintThreads(LINTERS, "socialcheck-harper")
     return _threads
+
+
+def _warm_this_thread(dialect_name: str) -> None:
+    """Build this lint thread's fuzzy index (and, first in the process, Harper's dictionary)."""
+    if getattr(_thread_state, "warm", False):
+        return
+    import harper
+
+    linter = harper.Linter(getattr(harper.Dialect, dialect_name))
+    linter.set_lint_config({rule: rule == "SpellCheck" for rule in linter.get_lint_config()})
+    linter.organized_lints(WARM_UP, language=MARKUP)
+    _thread_state.warm = True
+
+
+_warming_lock = threading.Lock()
+_warming: Future[None] | None = None
+
+
+def warm_a_lint_thread(dialect_name: str = "BRITISH") -> Future[None]:
+    """Build a lint thread's fuzzy index (and, first in the process, Harper's dictionary), once
+    a process. Only one: the pool starts its second thread when two lints overlap, and that
+    thread builds its own index in its first lint with an unknown word (once; about 50 MB, which
+    a server that is never that busy does not spend)."""
+    global _warming
+    with _warming_lock:
+        if _warming is None:
+            _warming = _lint_threads().submit(_warm_this_thread, dialect_name)
+        return _warming
+
+
+_prewarmed = False
+
+
+def prewarm(dialect_name: str = "BRITISH", *, lint_thread: bool) -> None:
+    """Start Harper's one-off costs now, in the background, before the policy loads.
+
+    `lint_thread`: build a lint thread's fuzzy index too (a server); otherwise only the
+    dictionary, on a daemon thread (a one-shot check, whose probe of the pack's words builds
+    the one index it needs, on the thread it then lints on). Nothing is decided here: the
+    engine that builds later finds the work done, whatever its pack (the dictionary and the
+    index serve every dialect). Harper lets go of the GIL while it builds, so the policy
+    loads meanwhile."""
+    global _prewarmed
+    if _prewarmed:
+        return
+    _prewarmed = True
+    try:
+        import harper
+    except ImportError:
+        return
+    if lint_thread:
+        warm_a_lint_thread(dialect_name)
+    else:
+        dialect = getattr(harper.Dialect, dialect_name)
+        threading.Thread(target=harper.Linter, args=(dialect,), name="socialcheck-harper-dictionary", daemon=True).start()
 
 
 class _Slot:
@@ -188,11 +314,15 @@ class HarperEngine:
                 import harper
 
                 dialect = getattr(harper.Dialect, self.config.harper_dialect or "BRITISH")
+                if self._building_in_background:
+                    # A server's first check with an unknown word finds a lint thread's fuzzy
+                    # index built (a one-shot check builds it in the probe below, on the thread
+                    # it then lints on). The probe queues behind it, on that thread.
+                    warm_a_lint_thread(dialect.name).result()
                 self._probe = harper.Linter(dialect)
                 self._organisation_words = self._lacked(self.config.words)
                 self._added = self._organisation_words + self._lacked(self._extra_words)
                 linters = [self._new_linter() for _ in range(LINTERS)]
-                linters[0].organized_lints(WARM_UP, language=MARKUP)  # type: ignore[attr-defined]
             except Exception as error:  # noqa: BLE001 - any failure means "unavailable", never a crash
                 self.status.set("unavailable", f"Harper could not start: {type(error).__name__}: {error}")
                 return
@@ -211,9 +341,12 @@ class HarperEngine:
             self._extra_words = tuple(words)
             if self._linter is None:
                 return  # the build imports them
+            # Probed before taking the linters: the probe runs on a lint thread, which a lint
+            # waiting for a linter would otherwise hold.
+            added = self._organisation_words + self._lacked(self._extra_words)
             slots = [self._idle.get() for _ in range(LINTERS)]  # waits for lints in progress
             try:
-                self._added = self._organisation_words + self._lacked(self._extra_words)
+                self._added = added
                 for slot in slots:
                     slot.linter.clear_words()  # type: ignore[attr-defined]
                     if self._added:
@@ -223,10 +356,11 @@ class HarperEngine:
                     self._idle.put(slot)
 
     def _lacked(self, words: tuple[str, ...]) -> list[str]:
-        """The words Harper's own dictionary lacks, probing only new ones."""
+        """The words Harper's own dictionary lacks, probing only new ones (on a lint thread: the
+        probe's suggestions build a fuzzy index, which is kept only there)."""
         new = tuple(w for w in dict.fromkeys(words) if w not in self._lacks)
         if new:
-            flagged = set(_unknown_words(self._probe, new))
+            flagged = set(_lint_threads().submit(_unknown_words, self._probe, new).result())
             if len(self._lacks) > 50_000:
                 self._lacks.clear()
             self._lacks.update((w, w in flagged) for w in new)
