@@ -14,8 +14,6 @@ from checker.errors import (
     UnknownProfileError,
 )
 from checker.findings import CATEGORIES, Finding, Report
-from checker.policy import Policy, load_policy
-from checker.text.engine import check_text
 
 __version__ = "0.1.0"
 
@@ -38,18 +36,30 @@ __all__ = [
     "load_policy",
 ]
 
-# The image checks (Pillow and the identity's marks) load on first use: a text check, the
-# CLI's `socialcheck text` above all, has no need of them (about 0.2 s of imports).
-_IMAGE_EXPORTS = frozenset({"ImageReport", "ProfileReport", "check_image", "check_profile"})
+# The checks load on first use: `socialcheck text` has no need of the image checks (Pillow,
+# the identity's marks), and none of the rules when a running server answers it (about 0.2 s
+# of imports each).
+_LAZY_EXPORTS = {
+    "ImageReport": "checker.image",
+    "ProfileReport": "checker.image",
+    "check_image": "checker.image",
+    "check_profile": "checker.image",
+    "Policy": "checker.policy",
+    "load_policy": "checker.policy",
+    "check_text": "checker.text.engine",
+}
 
 
 def __getattr__(name: str) -> object:
-    if name in _IMAGE_EXPORTS:
-        import checker.image
+    module = _LAZY_EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'checker' has no attribute {name!r}")
+    import importlib
 
-        return getattr(checker.image, name)
-    raise AttributeError(f"module 'checker' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _IMAGE_EXPORTS)
+    return sorted(set(globals()) | set(_LAZY_EXPORTS))
