@@ -15,15 +15,18 @@ a small pool.
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from checker.grammar.config import GrammarConfig
@@ -315,12 +318,15 @@ class HarperEngine:
 
                 dialect = getattr(harper.Dialect, self.config.harper_dialect or "BRITISH")
                 if self._building_in_background:
-                    # A server's first check with an unknown word finds a lint thread's fuzzy
-                    # index built (a one-shot check builds it in the probe below, on the thread
-                    # it then lints on). The probe queues behind it, on that thread.
-                    warm_a_lint_thread(dialect.name).result()
+                    # A server's first check with an unknown word should find a lint thread's
+                    # fuzzy index built: started now (prewarm usually started it already).
+                    warming = warm_a_lint_thread(dialect.name)
+                    self._lacks.update(remembered_probes(dialect.name, self.config.words))
+                    if self._extra_words or any(word not in self._lacks for word in self.config.words):
+                        # The probe below builds an index too: on that thread, once it is warm.
+                        warming.result()
                 self._probe = harper.Linter(dialect)
-                self._organisation_words = self._lacked(self.config.words)
+                self._organisation_words = self._lacked(self.config.words, remember=dialect.name)
                 self._added = self._organisation_words + self._lacked(self._extra_words)
                 linters = [self._new_linter() for _ in range(LINTERS)]
             except Exception as error:  # noqa: BLE001 - any failure means "unavailable", never a crash
@@ -355,15 +361,21 @@ class HarperEngine:
                 for slot in slots:
                     self._idle.put(slot)
 
-    def _lacked(self, words: tuple[str, ...]) -> list[str]:
+    def _lacked(self, words: tuple[str, ...], *, remember: str = "") -> list[str]:
         """The words Harper's own dictionary lacks, probing only new ones (on a lint thread: the
-        probe's suggestions build a fuzzy index, which is kept only there)."""
+        probe's suggestions build a fuzzy index, which is kept only there). `remember`: the
+        dialect under which to keep the answers on disk (the pack's words; not the user's)."""
+        if remember:
+            self._lacks.update(remembered_probes(remember, words))
         new = tuple(w for w in dict.fromkeys(words) if w not in self._lacks)
         if new:
             flagged = set(_lint_threads().submit(_unknown_words, self._probe, new).result())
             if len(self._lacks) > 50_000:
                 self._lacks.clear()
-            self._lacks.update((w, w in flagged) for w in new)
+            answers = {w: w in flagged for w in new}
+            self._lacks.update(answers)
+            if remember:
+                remember_probes(remember, answers)
         return [w for w in words if self._lacks.get(w, True)]
 
     def ensure_ready(self) -> bool:
@@ -409,6 +421,83 @@ class HarperEngine:
                     )
                 )
         return matches
+
+
+# --- what the probe found, kept on disk ------------------------------------------------------
+#
+# Which of the pack's words Harper lacks is the same for every process with the same Harper and
+# the same words, but finding out costs a spelling suggestion a word, and the fuzzy index they
+# need (1-2 s) before the first check. So the answers are kept in the user's cache folder
+# (SOCIALCHECK_CACHE_DIR, else the platform's usual one), in a file for the dialect and Harper's
+# own binary (its size and time: a new harper-py asks again). Only
+# the pack's words, which the organisation publishes; never the user's. Unreadable or unwritable,
+# it is left alone: the probe runs as before.
+
+MAX_REMEMBERED = 50_000
+
+
+def _cache_folder() -> Path:
+    override = os.environ.get("SOCIALCHECK_CACHE_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "socialcheck" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "socialcheck"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "socialcheck"
+
+
+def _harper_fingerprint() -> str:
+    import harper._harper as binary
+
+    info = os.stat(binary.__file__)
+    return f"{info.st_size}-{info.st_mtime_ns}"
+
+
+_remembered_lock = threading.Lock()
+_remembered: dict[str, dict[str, bool]] = {}  # dialect -> word -> lacked
+
+
+def _probe_file(dialect_name: str) -> Path:
+    # Named by Harper's binary too: two installations side by side (two venvs) keep a file each.
+    return _cache_folder() / f"harper-probes-{dialect_name.lower()}-{_harper_fingerprint()}.json"
+
+
+def remembered_probes(dialect_name: str, words: tuple[str, ...]) -> dict[str, bool]:
+    """What earlier probes under this dialect found about these words (those it knows)."""
+    with _remembered_lock:
+        known = _remembered.get(dialect_name)
+        if known is None:
+            known = _remembered[dialect_name] = _read_probes(dialect_name)
+        return {word: known[word] for word in words if word in known}
+
+
+def _read_probes(dialect_name: str) -> dict[str, bool]:
+    try:
+        kept = json.loads(_probe_file(dialect_name).read_text(encoding="utf-8"))
+        if not isinstance(kept.get("lacks"), dict):
+            return {}
+        return {str(word): bool(lacked) for word, lacked in kept["lacks"].items()}
+    except (OSError, ValueError, AttributeError, ImportError):
+        return {}
+
+
+def remember_probes(dialect_name: str, answers: dict[str, bool]) -> None:
+    """Keep these answers (with those kept before, up to MAX_REMEMBERED) for later processes."""
+    with _remembered_lock:
+        known = _remembered.setdefault(dialect_name, {})
+        if len(known) + len(answers) > MAX_REMEMBERED:
+            known.clear()
+        known.update(answers)
+        contents = json.dumps({"lacks": known}, ensure_ascii=False)
+    try:
+        target = _probe_file(dialect_name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        scratch = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        scratch.write_text(contents, encoding="utf-8")
+        os.replace(scratch, target)  # whole or not at all, whoever reads it meanwhile
+    except (OSError, AttributeError, ImportError):
+        pass
 
 
 def _replacement(problem: str, suggestion: object) -> str:
