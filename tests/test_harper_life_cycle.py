@@ -81,3 +81,28 @@ def test_a_job_that_raises_hands_the_error_to_its_caller_and_frees_its_thread():
     with pytest.raises(ZeroDivisionError):
         pool.submit(lambda: 1 / 0).result()
     assert pool.submit(lambda: 42).result() == 42
+
+
+def test_linters_replaced_in_the_background_keep_the_words_and_the_findings(monkeypatch, tmp_path):
+    import time
+
+    import checker.grammar.harper_engine as harper_engine
+    from checker.grammar import _config_for, _engines_for
+    from checker.policy import load_policy
+
+    monkeypatch.setenv("SOCIALCHECK_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(harper_engine, "RECYCLE_AFTER", 3)
+    monkeypatch.setattr(harper_engine, "RECYCLE_AT_THE_LATEST", 12)
+    harper = _engines_for(_config_for(load_policy(None))).harper
+    assert harper.ensure_ready()
+    before = [(m.rule, m.start, m.end) for m in harper.lint("We recieved a Zorblaxian award.")]
+    assert ("SpellCheck", 14, 24) in before
+    harper.set_extra_words(("Zorblaxian",))
+    linters: dict[int, object] = {}  # kept alive, so that no id is used twice
+    for n in range(40):
+        found = [(m.rule, m.start, m.end) for m in harper.lint(f"We recieved a Zorblaxian award {n}.")]
+        assert ("SpellCheck", 3, 11) in found and ("SpellCheck", 14, 24) not in found, n
+        linters.update((id(slot.linter), slot.linter) for slot in list(harper._idle.queue))
+        time.sleep(0.005)  # a spare is made meanwhile
+    assert len(linters) > 3  # replaced, again and again
+    harper.set_extra_words(())
