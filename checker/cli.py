@@ -114,7 +114,7 @@ def _load_for_text(args: argparse.Namespace) -> Policy:
         # Harper's dictionary takes as long as the policy's load: both at once (it lets go of the GIL).
         from checker.grammar.harper_engine import prewarm
 
-        prewarm(lint_thread=False)
+        prewarm()
     return load_policy(args.policy)
 
 

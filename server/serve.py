@@ -208,9 +208,9 @@ def run(
 
 
 def _prewarm_harper() -> None:
-    """Start Harper's dictionary and its lint threads' fuzzy indexes first of all: they take
-    longer than Flask's imports and the policy's load, which go on meanwhile (Harper lets go of
-    the GIL), so that the server is ready with Harper sooner."""
+    """Start Harper's dictionary first of all: it takes as long as Flask's imports and the
+    policy's load, which go on meanwhile (Harper lets go of the GIL), so that the server is
+    ready with Harper as soon as it answers."""
     import os
 
     if os.environ.get("SOCIALCHECK_GRAMMAR", "").strip().lower() in ("off", "languagetool"):
@@ -219,7 +219,7 @@ def _prewarm_harper() -> None:
         from checker.grammar.harper_engine import prewarm
     except ImportError:
         return
-    prewarm(lint_thread=True)
+    prewarm()
 
 
 def _describe_pack(engines: Any) -> str:
