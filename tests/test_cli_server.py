@@ -59,11 +59,12 @@ def socialcheck(port: int, config: Path, *args: str, **env: str) -> subprocess.C
     return subprocess.run([sys.executable, "-m", "checker.cli", *args], capture_output=True, text=True, timeout=120, env=environment)
 
 
-def checks_answered(port: int) -> int:
+def checks_answered(port: int, token: str | None = None) -> int:
     """How many checks the server has answered (its cache's hits and misses)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"X-Socialcheck-Client": "pytest", **({"Authorization": f"Bearer {token}"} if token else {})}
     try:
-        connection.request("GET", "/v1/health", headers={"X-Socialcheck-Client": "pytest"})
+        connection.request("GET", "/v1/health", headers=headers)
         cache = json.loads(connection.getresponse().read())["cache"]
     finally:
         connection.close()
@@ -179,3 +180,23 @@ def test_utf16_offsets_convert_back_to_the_same_indices():
     text = "a😀b👩‍🔬c\U0001f600\U0001f600é"
     offsets = Utf16Offsets(text)
     assert [offsets.to_code_points(offsets(i)) for i in range(len(text) + 1)] == list(range(len(text) + 1))
+
+
+def test_a_server_that_requires_the_token_is_asked_with_the_stored_one(tmp_path, posts):
+    config = tmp_path / "config"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOCIALCHECK_", "LTP_"))}
+    env.update({"SOCIALCHECK_CONFIG_DIR": str(config), "PYTHONUNBUFFERED": "1"})
+    command = [sys.executable, "-c", "import sys; from checker.cli import main; sys.exit(main())", "serve", "--port", "0", "--require-token"]
+    served = ServeProcess(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env))
+    try:
+        port = int(served.wait_for(r"listening on http://127\.0\.0\.1:(\d+)").group(1))
+        served.wait_for(r"grammar: harper ready", timeout=120)
+        before = checks_answered(port, (config / "token").read_text(encoding="ascii").strip())
+        with_token = socialcheck(port, config, "text", posts[0])
+        assert checks_answered(port, (config / "token").read_text(encoding="ascii").strip()) == before + 1
+        without = socialcheck(port, tmp_path / "elsewhere", "text", posts[0])  # refused: checked in-process
+        assert (with_token.returncode, with_token.stdout) == (without.returncode, without.stdout)
+        assert not (tmp_path / "elsewhere").exists()  # no token is made by the command
+    finally:
+        served.stop()
+
