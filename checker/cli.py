@@ -110,7 +110,7 @@ def cmd_text(args: argparse.Namespace) -> int:
 
 
 def _load_for_text(args: argparse.Namespace) -> Policy:
-    if args.grammar and os.environ.get("SOCIALCHECK_GRAMMAR", "").strip().lower() not in ("off", "languagetool"):
+    if args.grammar:
         # Harper's dictionary takes as long as the policy's load: both at once (it lets go of the GIL).
         from checker.grammar.harper_engine import prewarm
 

@@ -211,10 +211,6 @@ def _prewarm_harper() -> None:
     """Start Harper's dictionary first of all: it takes as long as Flask's imports and the
     policy's load, which go on meanwhile (Harper lets go of the GIL), so that the server is
     ready with Harper as soon as it answers."""
-    import os
-
-    if os.environ.get("SOCIALCHECK_GRAMMAR", "").strip().lower() in ("off", "languagetool"):
-        return
     try:
         from checker.grammar.harper_engine import prewarm
     except ImportError:

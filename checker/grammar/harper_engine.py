@@ -223,7 +223,7 @@ def prewarm(dialect_name: str = "BRITISH") -> None:
     engine builds, once the server answers, since on a busy machine it slowed the start by half
     a second (first answer 1.2 s with it here, 0.7 s without)."""
     global _prewarmed
-    if _prewarmed:
+    if _prewarmed or os.environ.get("SOCIALCHECK_GRAMMAR", "").strip().lower() == "off":
         return
     _prewarmed = True
     try:
