@@ -121,6 +121,7 @@ TARGETS = (
     Target("server peak memory, real posts (Harper on)", 12, 6, r"^memory\s.*peak (\d+) MB", 200.0, "MB"),
     Target("server answers with Harper ready, from start", 12, 8, r"^server Harper ready\s+median ([\d.]+) s", 1.5, "s"),
     Target("one-shot socialcheck text (Harper on)", 12, 8, r"^socialcheck text, Harper\s+median ([\d.]+) s", 1.0, "s"),
+    Target("one-shot socialcheck text, a server running", 12, 8, r"^socialcheck text, server\s+median ([\d.]+) s", 1.0, "s"),
     Target("one-shot socialcheck text --no-grammar", 12, 8, r"^socialcheck text, rules\s+median ([\d.]+) s", None, "s"),
 )
 

@@ -14,9 +14,6 @@ from checker.errors import (
     UnknownProfileError,
 )
 from checker.findings import CATEGORIES, Finding, Report
-from checker.image import ImageReport, ProfileReport, check_image, check_profile
-from checker.policy import Policy, load_policy
-from checker.text.engine import check_text
 
 __version__ = "0.1.0"
 
@@ -38,3 +35,31 @@ __all__ = [
     "check_text",
     "load_policy",
 ]
+
+# The checks load on first use: `socialcheck text` has no need of the image checks (Pillow,
+# the identity's marks), and none of the rules when a running server answers it (about 0.2 s
+# of imports each).
+_LAZY_EXPORTS = {
+    "ImageReport": "checker.image",
+    "ProfileReport": "checker.image",
+    "check_image": "checker.image",
+    "check_profile": "checker.image",
+    "Policy": "checker.policy",
+    "load_policy": "checker.policy",
+    "check_text": "checker.text.engine",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY_EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'checker' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY_EXPORTS))

@@ -1,6 +1,6 @@
 """The `socialcheck` command.
 
-    socialcheck text FILE|-  [--platform x] [--profile corporate] [--json] [--no-grammar]
+    socialcheck text FILE|-  [--platform x] [--profile corporate] [--json] [--no-grammar] [--no-server]
     socialcheck image FILE|FOLDER...  [--platform x] [--profile corporate] [--json]
     socialcheck policy validate PATH
     socialcheck serve [--host 127.0.0.1] [--port 8765] [--policy DIR|URL] [--token T] [--require-token]
@@ -24,7 +24,7 @@ from typing import TextIO
 
 from checker.errors import CheckerError, PolicyError
 from checker.findings import Finding, Report
-from checker.policy import DEFAULT_PACK, load_policy
+from checker.policy import DEFAULT_PACK, Policy, load_policy
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -78,14 +78,25 @@ def _read_input(path: str) -> str:
 
 
 def cmd_text(args: argparse.Namespace) -> int:
-    from checker.text.engine import check_text
+    server = None
+    if args.grammar and args.server:
+        # A running server that checks as we would answers at once (checker.cli_server).
+        from checker.cli_server import LocalServer
 
-    policy = load_policy(args.policy)
+        server = LocalServer.connect(args.policy)
+    policy = None
     status = EXIT_CLEAN
     results = []
     for path in args.files:
         text = _read_input(path)
-        report = check_text(text, platform=args.platform, profile=args.profile, policy=policy, grammar=args.grammar)
+        report = server.check(text, args.platform, args.profile) if server is not None else None
+        if report is None:
+            server = None  # from here on, in this process
+            if policy is None:
+                policy = _load_for_text(args)
+            from checker.text.engine import check_text
+
+            report = check_text(text, platform=args.platform, profile=args.profile, policy=policy, grammar=args.grammar)
         if not report.ok:
             status = EXIT_FOUND
         if args.json:
@@ -96,6 +107,15 @@ def cmd_text(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False, indent=2))
     return status
+
+
+def _load_for_text(args: argparse.Namespace) -> Policy:
+    if args.grammar:
+        # Harper's dictionary takes as long as the policy's load: both at once (it lets go of the GIL).
+        from checker.grammar.harper_engine import prewarm
+
+        prewarm()
+    return load_policy(args.policy)
 
 
 def cmd_image(args: argparse.Namespace) -> int:
@@ -228,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument("--policy", default=None, help=f"a policy pack folder (default: {DEFAULT_PACK})")
     text.add_argument("--json", action="store_true", help="print the report as JSON")
     text.add_argument("--no-grammar", dest="grammar", action="store_false", help="run the policy's rules only, without grammar and spelling")
+    text.add_argument("--no-server", dest="server", action="store_false", help="check in this process even when a running 'socialcheck serve' could answer (it answers only when it would report the same)")
     text.set_defaults(handler=cmd_text)
 
     image = commands.add_parser("image", help="check profile images", description="Check profile images against the platform's specification and the visual identity (files, or folders of .png/.jpg/.webp/.gif).")

@@ -126,6 +126,8 @@ def run(
     out: TextIO = sys.stdout,
 ) -> int:
     """Serve until interrupted; returns the exit status."""
+    if grammar:
+        _prewarm_harper()
     from server import create_app
     from server.pairing import config_dir, masked, token_state
     from server.personal_dictionary import FILE_NAME as PERSONAL_DICTIONARY
@@ -203,6 +205,17 @@ def run(
             signal.signal(signal.SIGTERM, previous)
     print("socialcheck server stopped.", file=out, flush=True)
     return 0
+
+
+def _prewarm_harper() -> None:
+    """Start Harper's dictionary first of all: it takes as long as Flask's imports and the
+    policy's load, which go on meanwhile (Harper lets go of the GIL), so that the server is
+    ready with Harper as soon as it answers."""
+    try:
+        from checker.grammar.harper_engine import prewarm
+    except ImportError:
+        return
+    prewarm()
 
 
 def _describe_pack(engines: Any) -> str:

@@ -203,7 +203,10 @@ def _check_harper_rules(rules: frozenset[str], fail: Any) -> None:
         return
     import harper
 
-    known = harper.get_default_lint_config()
+    # A Linter's copy, not harper.get_default_lint_config(): both build Harper's dictionary the
+    # first time (0.5-1 s), but only the Linter lets go of the GIL meanwhile, so a server answers
+    # and its policy loads while it builds (and the dictionary is the one its linters share).
+    known = harper.Linter().get_default_lint_config()
     unknown = sorted(n for n in names if n not in known)
     if unknown:
         raise fail(f"Harper has no rule(s) {unknown} (see harper.get_default_lint_config())")

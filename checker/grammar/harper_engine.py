@@ -1,23 +1,37 @@
 """Harper (harper-py): offline, in-process, British English by default.
 
-The first `harper.Linter` of a process takes about 1 s (it builds the curated dictionary,
-which later linters share), and the first spelling suggestion about 2 s more (the fuzzy
-index): both are done once per process, in the background or on first use.
+Two costs come once, and neither belongs in someone's check:
+- the curated dictionary, built by the first `harper.Linter` of a process (about 0.5-1 s,
+  shared by every later linter, which then takes about 10 ms);
+- the fuzzy index behind spelling suggestions (Levenshtein automata, about 1-2 s and 50 MB),
+  built on the first suggestion a thread asks for. Harper keeps it per thread (harper-core's
+  `AUTOMATON_BUILDERS` is a `thread_local!`): a thread that suggests once builds its own.
+So every Harper call that can suggest (lints, and the probe of the pack's words) runs on the
+few lint threads, which live as long as the process; `prewarm` starts the dictionary at
+process start while the policy loads (Harper lets go of the GIL).
 A `Linter` raises RuntimeError if two threads call it at once: each lint takes one from
 a small pool.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
+import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
 
 from checker.grammar.config import GrammarConfig
+
+T = TypeVar("T")
 
 # Harper's lint kinds that are about spelling; every other kind is grammar, style or punctuation.
 SPELLING_KINDS = frozenset({"Spelling", "Typo"})
@@ -61,11 +75,15 @@ class EngineStatus:
 LINTERS = max(1, min(2, os.cpu_count() or 1))
 LONG_WORD = re.compile(r"\S{64,}")
 # Harper keeps the lints of every chunk it has seen (up to 10,000 a linter), so a linter
-# grows with every new draft: after this many lints it is replaced by a new one (about 10 ms:
-# the dictionary is shared). 1,500 new real posts: 493 MB without, 292 MB with.
+# grows with every new draft: after this many lints it is replaced by a new one (about 8 ms:
+# the dictionary is shared), made beforehand off the request path, and the heap pages the old
+# one held are given back. 1,200 new real posts on one linter grew Harper's memory by 137 MB
+# never replaced, 97 MB replaced every 100 lints, 37 MB replaced and given back.
 RECYCLE_AFTER = 100
-# A word Harper cannot know: its first spelling suggestion builds the fuzzy index (about 2 s
-# and 50 MB, once per process), which is done while building, not in someone's first check.
+# A spare that is late (a busy machine) is made in the lint after this many: bounded all the same.
+RECYCLE_AT_THE_LATEST = 4 * RECYCLE_AFTER
+# A word Harper cannot know: its first spelling suggestion on a thread builds that thread's
+# fuzzy index (about 1-2 s and 50 MB), which is done while building, not in someone's check.
 WARM_UP = "We saw Qzxwvbnmq today."
 
 
@@ -88,11 +106,71 @@ def release_freed_memory() -> None:
         pass
 
 
+class _LintThreads:
+    """Up to `size` daemon threads that run every Harper call. A job goes to the first free
+    thread, the oldest: under light load every lint runs on one thread, which holds the one
+    fuzzy index; the next thread is started only when lints overlap. A job's result is given
+    after its thread counts as free again, so a job submitted then goes to that same thread."""
+
+    def __init__(self, size: int, name: str) -> None:
+        self._size = size
+        self._name = name
+        self._lock = threading.Lock()
+        self._inboxes: list[queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]]] = []
+        self._free: list[bool] = []
+        self._backlog: deque[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = deque()
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        future: Future[T] = Future()
+        job = (future, fn, args)
+        with self._lock:
+            for index, free in enumerate(self._free):
+                if free:
+                    self._free[index] = False
+                    self._inboxes[index].put(job)
+                    return future
+            if len(self._inboxes) < self._size:
+                inbox: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = queue.SimpleQueue()
+                self._inboxes.append(inbox)
+                self._free.append(False)
+                inbox.put(job)
+                name = f"{self._name}_{len(self._inboxes) - 1}"
+                threading.Thread(target=self._work, args=(len(self._inboxes) - 1,), name=name, daemon=True).start()
+                return future
+            self._backlog.append(job)
+        return future
+
+    def _work(self, index: int) -> None:
+        inbox = self._inboxes[index]
+        job = inbox.get()
+        while True:
+            future, fn, args = job
+            result: Any = None
+            error: BaseException | None = None
+            runs = future.set_running_or_notify_cancel()
+            if runs:
+                try:
+                    result = fn(*args)
+                except BaseException as raised:  # noqa: BLE001 - handed to whoever waits
+                    error = raised
+            with self._lock:
+                following = self._backlog.popleft() if self._backlog else None
+                if following is None:
+                    self._free[index] = True
+            if runs:
+                if error is not None:
+                    future.set_exception(error)
+                else:
+                    future.set_result(result)
+            job = following if following is not None else inbox.get()
+
+
 _threads_lock = threading.Lock()
-_threads: ThreadPoolExecutor | None = None
+_threads: _LintThreads | None = None
+_thread_state = threading.local()  # on a lint thread: `warm` once its fuzzy index is built
 
 
-def _lint_threads() -> ThreadPoolExecutor:
+def _lint_threads() -> _LintThreads:
     """The process's Harper threads. Harper keeps state for each thread that lints (its spelling
     automaton, heap arenas): with a lint on each request thread, 8 threads took 830 MB where one
     took 290. Every lint runs on one of LINTERS threads, whichever thread asked for it; as many
@@ -101,25 +179,59 @@ def _lint_threads() -> ThreadPoolExecutor:
     if _threads is None:
         with _threads_lock:
             if _threads is None:
-                _threads = ThreadPoolExecutor(max_workers=LINTERS, thread_name_prefix="socialcheck-harper")
+                _threads = _LintThreads(LINTERS, "socialcheck-harper")
     return _threads
 
 
-def _warm_lint_threads(linters: list[object]) -> None:
-    """Give each of the process's Harper threads its first spelling suggestion now.
+def _warm_this_thread(dialect_name: str) -> None:
+    """Build this lint thread's fuzzy index (and, first in the process, Harper's dictionary)."""
+    if getattr(_thread_state, "warm", False):
+        return
+    import harper
 
-    Harper builds its spelling automaton once for every thread that asks for a suggestion
-    (about 1 s): warmed on the building thread alone, the first checks on each lint thread
-    took 0.8 to 1.7 s after "ready". A barrier holds each task until all have started, so
-    every thread of the pool gets one."""
-    barrier = threading.Barrier(len(linters))
+    linter = harper.Linter(getattr(harper.Dialect, dialect_name))
+    linter.set_lint_config({rule: rule == "SpellCheck" for rule in linter.get_lint_config()})
+    linter.organized_lints(WARM_UP, language=MARKUP)
+    _thread_state.warm = True
 
-    def warm(linter: object) -> None:
-        barrier.wait(timeout=60)
-        linter.organized_lints(WARM_UP, language=MARKUP)  # type: ignore[attr-defined]
 
-    for done in [_lint_threads().submit(warm, linter) for linter in linters]:
-        done.result()
+_warming_lock = threading.Lock()
+_warming: Future[None] | None = None
+
+
+def warm_a_lint_thread(dialect_name: str = "BRITISH") -> Future[None]:
+    """Build a lint thread's fuzzy index (and, first in the process, Harper's dictionary), once
+    a process. Only one: the pool starts its second thread when two lints overlap, and that
+    thread builds its own index in its first lint with an unknown word (once; about 50 MB, which
+    a server that is never that busy does not spend)."""
+    global _warming
+    with _warming_lock:
+        if _warming is None:
+            _warming = _lint_threads().submit(_warm_this_thread, dialect_name)
+        return _warming
+
+
+_prewarmed = False
+
+
+def prewarm(dialect_name: str = "BRITISH") -> None:
+    """Start building Harper's dictionary now, on a daemon thread, before the policy loads.
+
+    Harper lets go of the GIL while it builds, so the policy loads meanwhile; the engine that
+    builds later finds it done, whatever its pack (the dictionary serves every dialect). Only
+    the dictionary: a lint thread's fuzzy index (another 1-2 s of a core) is started when the
+    engine builds, once the server answers, since on a busy machine it slowed the start by half
+    a second (first answer 1.2 s with it here, 0.7 s without)."""
+    global _prewarmed
+    if _prewarmed or os.environ.get("SOCIALCHECK_GRAMMAR", "").strip().lower() == "off":
+        return
+    _prewarmed = True
+    try:
+        import harper
+    except ImportError:
+        return
+    dialect = getattr(harper.Dialect, dialect_name)
+    threading.Thread(target=harper.Linter, args=(dialect,), name="socialcheck-harper-dictionary", daemon=True).start()
 
 
 class _Slot:
@@ -138,7 +250,7 @@ class HarperEngine:
     def __init__(self, config: GrammarConfig) -> None:
         self.config = config
         self.status = EngineStatus("starting", "not built yet: builds on first use")
-        self._linter = None
+        self._ready = False  # the linters are built (each slot holds one; the first is not kept apart)
         self._build_lock = threading.Lock()
         # A Linter is not thread-safe, but Harper lets go of the GIL while it lints: one
         # Linter a core lets two requests lint at once (the dictionary is shared, so memory
@@ -154,16 +266,21 @@ class HarperEngine:
         # spelling suggestion, some milliseconds), not again on every dictionary change.
         self._lacks: dict[str, bool] = {}
         self._settings: dict[str, bool | None] | None = None  # the lint config every linter gets
+        # The next replacement linter (see RECYCLE_AFTER), with the words' generation it imported.
+        self._spare_lock = threading.Lock()
+        self._spare: tuple[int, object] | None = None
+        self._making_spare = False
+        self._words_generation = 0
 
     # --- life cycle ------------------------------------------------------------------
 
     def start(self, *, background: bool) -> None:
         """Build the linter now, or in a daemon thread while requests are answered without it."""
-        if self._linter is not None:
+        if self._ready:
             return
         if background:
             with self._build_lock:
-                if self._building_in_background or self._linter is not None:
+                if self._building_in_background or self._ready:
                     return
                 self._building_in_background = True
             self.status.set("starting", "building Harper's dictionary in the background")
@@ -179,6 +296,37 @@ class HarperEngine:
         if self._added:
             linter.import_words(self._added)
         return linter
+
+    def _take_spare(self) -> object | None:
+        with self._spare_lock:
+            if self._spare is not None and self._spare[0] == self._words_generation:
+                linter, self._spare = self._spare[1], None
+                return linter
+            return None
+
+    def _want_spare(self) -> None:
+        """Make the next replacement linter in the background (one at a time, one kept)."""
+        with self._spare_lock:
+            if self._making_spare or (self._spare is not None and self._spare[0] == self._words_generation):
+                return
+            self._making_spare = True
+        threading.Thread(target=self._make_spare, name="socialcheck-harper-spare", daemon=True).start()
+
+    def _make_spare(self) -> None:
+        try:
+            release_freed_memory()
+            while True:
+                generation = self._words_generation  # read before the words the linter imports
+                linter = self._new_linter()  # no lint here: this thread must not build a fuzzy index
+                with self._spare_lock:
+                    if generation == self._words_generation:
+                        self._spare = (generation, linter)
+                        return
+        except Exception:  # noqa: BLE001 - no spare: the lint that needs one makes it
+            return
+        finally:
+            with self._spare_lock:
+                self._making_spare = False
 
     def _lint_config(self, linter: object) -> dict[str, bool | None]:
         """Harper's rules as the pack decides: a rule decided "off" is not run, and when the pack's
@@ -199,17 +347,24 @@ class HarperEngine:
 
     def _build(self) -> None:
         with self._build_lock:
-            if self._linter is not None:
+            if self._ready:
                 return
             try:
                 import harper
 
                 dialect = getattr(harper.Dialect, self.config.harper_dialect or "BRITISH")
+                if self._building_in_background:
+                    # A server's first check with a word Harper cannot match within two edits
+                    # should find a lint thread's fuzzy index built: started now.
+                    warming = warm_a_lint_thread(dialect.name)
+                    self._lacks.update(remembered_probes(dialect.name, self.config.words))
+                    if self._extra_words or any(word not in self._lacks for word in self.config.words):
+                        # The probe below builds an index too: on that thread, once it is warm.
+                        warming.result()
                 self._probe = harper.Linter(dialect)
-                self._organisation_words = self._lacked(self.config.words)
+                self._organisation_words = self._lacked(self.config.words, remember=dialect.name)
                 self._added = self._organisation_words + self._lacked(self._extra_words)
                 linters = [self._new_linter() for _ in range(LINTERS)]
-                _warm_lint_threads(linters)
             except Exception as error:  # noqa: BLE001 - any failure means "unavailable", never a crash
                 self.status.set("unavailable", f"Harper could not start: {type(error).__name__}: {error}")
                 return
@@ -218,7 +373,7 @@ class HarperEngine:
             release_freed_memory()
             for each in linters:
                 self._idle.put(_Slot(each))
-            self._linter = linters[0]
+            self._ready = True
             dialect_name = dialect.name.title()
             self.status.set("ready", f"{dialect_name} English, {len(self._organisation_words)} organisation words added")
 
@@ -226,11 +381,17 @@ class HarperEngine:
         """Replace the words added beyond the pack's (a personal dictionary) in every linter."""
         with self._build_lock:
             self._extra_words = tuple(words)
-            if self._linter is None:
+            if not self._ready:
                 return  # the build imports them
+            # Probed before taking the linters: the probe runs on a lint thread, which a lint
+            # waiting for a linter would otherwise hold.
+            added = self._organisation_words + self._lacked(self._extra_words)
             slots = [self._idle.get() for _ in range(LINTERS)]  # waits for lints in progress
             try:
-                self._added = self._organisation_words + self._lacked(self._extra_words)
+                self._added = added
+                with self._spare_lock:
+                    self._words_generation += 1  # a spare made with the old words is not used
+                    self._spare = None
                 for slot in slots:
                     slot.linter.clear_words()  # type: ignore[attr-defined]
                     if self._added:
@@ -239,26 +400,33 @@ class HarperEngine:
                 for slot in slots:
                     self._idle.put(slot)
 
-    def _lacked(self, words: tuple[str, ...]) -> list[str]:
-        """The words Harper's own dictionary lacks, probing only new ones."""
+    def _lacked(self, words: tuple[str, ...], *, remember: str = "") -> list[str]:
+        """The words Harper's own dictionary lacks, probing only new ones (on a lint thread: the
+        probe's suggestions build a fuzzy index, which is kept only there). `remember`: the
+        dialect under which to keep the answers on disk (the pack's words; not the user's)."""
+        if remember:
+            self._lacks.update(remembered_probes(remember, words))
         new = tuple(w for w in dict.fromkeys(words) if w not in self._lacks)
         if new:
-            flagged = set(_unknown_words(self._probe, new))
+            flagged = set(_lint_threads().submit(_unknown_words, self._probe, new).result())
             if len(self._lacks) > 50_000:
                 self._lacks.clear()
-            self._lacks.update((w, w in flagged) for w in new)
+            answers = {w: w in flagged for w in new}
+            self._lacks.update(answers)
+            if remember:
+                remember_probes(remember, answers)
         return [w for w in words if self._lacks.get(w, True)]
 
     def ensure_ready(self) -> bool:
         """Build on first use unless a background build is under way (then answer without Harper)."""
-        if self._linter is None and not self._building_in_background and self.status.state != "unavailable":
+        if not self._ready and not self._building_in_background and self.status.state != "unavailable":
             self._build()
-        return self._linter is not None
+        return self._ready
 
     # --- checking --------------------------------------------------------------------
 
     def lint(self, paragraph: str) -> list[EngineMatch]:
-        assert self._linter is not None, "call ensure_ready() first"
+        assert self._ready, "call ensure_ready() first"
         return _lint_threads().submit(self._lint, paragraph).result()
 
     def _lint(self, paragraph: str) -> list[EngineMatch]:
@@ -266,13 +434,22 @@ class HarperEngine:
         # 100,000 letters asks for 30 GB and aborts the process. No real word is that long.
         paragraph = LONG_WORD.sub(lambda m: " " * len(m.group()), paragraph)
         slot = self._idle.get()
+        replaced = False
         try:
             organised = slot.linter.organized_lints(paragraph, language=MARKUP)  # type: ignore[attr-defined]
             slot.uses += 1
             if slot.uses >= RECYCLE_AFTER:
-                slot.linter, slot.uses = self._new_linter(), 0
+                spare = self._take_spare()
+                if spare is None and slot.uses >= RECYCLE_AT_THE_LATEST:
+                    spare = self._new_linter()
+                if spare is not None:
+                    slot.linter, slot.uses, replaced = spare, 0, True
+                else:
+                    self._want_spare()
         finally:
             self._idle.put(slot)
+        if replaced:
+            self._want_spare()  # which first gives back the pages the old linter held
         matches = []
         for rule, lints in organised.items():
             for lint in lints:
@@ -292,6 +469,83 @@ class HarperEngine:
                     )
                 )
         return matches
+
+
+# --- what the probe found, kept on disk ------------------------------------------------------
+#
+# Which of the pack's words Harper lacks is the same for every process with the same Harper and
+# the same words, but finding out costs a spelling suggestion a word, and the fuzzy index they
+# need (1-2 s) before the first check. So the answers are kept in the user's cache folder
+# (SOCIALCHECK_CACHE_DIR, else the platform's usual one), in a file for the dialect and Harper's
+# own binary (its size and time: a new harper-py asks again). Only
+# the pack's words, which the organisation publishes; never the user's. Unreadable or unwritable,
+# it is left alone: the probe runs as before.
+
+MAX_REMEMBERED = 50_000
+
+
+def _cache_folder() -> Path:
+    override = os.environ.get("SOCIALCHECK_CACHE_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "socialcheck" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "socialcheck"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "socialcheck"
+
+
+def _harper_fingerprint() -> str:
+    import harper._harper as binary
+
+    info = os.stat(binary.__file__)
+    return f"{info.st_size}-{info.st_mtime_ns}"
+
+
+_remembered_lock = threading.Lock()
+_remembered: dict[str, dict[str, bool]] = {}  # dialect -> word -> lacked
+
+
+def _probe_file(dialect_name: str) -> Path:
+    # Named by Harper's binary too: two installations side by side (two venvs) keep a file each.
+    return _cache_folder() / f"harper-probes-{dialect_name.lower()}-{_harper_fingerprint()}.json"
+
+
+def remembered_probes(dialect_name: str, words: tuple[str, ...]) -> dict[str, bool]:
+    """What earlier probes under this dialect found about these words (those it knows)."""
+    with _remembered_lock:
+        known = _remembered.get(dialect_name)
+        if known is None:
+            known = _remembered[dialect_name] = _read_probes(dialect_name)
+        return {word: known[word] for word in words if word in known}
+
+
+def _read_probes(dialect_name: str) -> dict[str, bool]:
+    try:
+        kept = json.loads(_probe_file(dialect_name).read_text(encoding="utf-8"))
+        if not isinstance(kept.get("lacks"), dict):
+            return {}
+        return {str(word): bool(lacked) for word, lacked in kept["lacks"].items()}
+    except (OSError, ValueError, AttributeError, ImportError):
+        return {}
+
+
+def remember_probes(dialect_name: str, answers: dict[str, bool]) -> None:
+    """Keep these answers (with those kept before, up to MAX_REMEMBERED) for later processes."""
+    with _remembered_lock:
+        known = _remembered.setdefault(dialect_name, {})
+        if len(known) + len(answers) > MAX_REMEMBERED:
+            known.clear()
+        known.update(answers)
+        contents = json.dumps({"lacks": known}, ensure_ascii=False)
+    try:
+        target = _probe_file(dialect_name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        scratch = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        scratch.write_text(contents, encoding="utf-8")
+        os.replace(scratch, target)  # whole or not at all, whoever reads it meanwhile
+    except (OSError, AttributeError, ImportError):
+        pass
 
 
 def _replacement(problem: str, suggestion: object) -> str:
