@@ -80,8 +80,8 @@ def _read_input(path: str) -> str:
 def cmd_text(args: argparse.Namespace) -> int:
     server = None
     if args.grammar and args.server:
-        # A running server that checks as we would answers at once (checker.cli_server).
-        from checker.cli_server import LocalServer
+        # A running server that checks as we would answers at once (server.client).
+        from server.client import LocalServer
 
         server = LocalServer.connect(args.policy)
     policy = None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.cli_server import chooses_other_engines, server_url
+from server.client import chooses_other_engines, server_url
 from checker.policy import DEFAULT_PACK
 
 try:  # as a package (python -m pytest from the root) or with tests/ on the path
