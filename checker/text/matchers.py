@@ -122,8 +122,9 @@ class PhraseIndex:
         self._prefix_start = (
             re.compile("|".join(re.escape(p.words[0][:-1]) for p in self.prefixed)) if self.prefixed else None
         )
-        self._prefix_in_lines = (
-            re.compile("^(?:" + self._prefix_start.pattern + ")", re.MULTILINE) if self._prefix_start else None
+        # Matches a whole line of `word_forms`' lines that starts with a listed prefix.
+        self._prefix_lines = (
+            re.compile("^(?:" + self._prefix_start.pattern + ")[^\n]*", re.MULTILINE) if self._prefix_start else None
         )
         self._first_words = frozenset(self.exact)
 
@@ -152,12 +153,15 @@ class PhraseIndex:
 
     def finditer(self, doc: Document) -> Iterator[PhraseMatch]:
         """Non-overlapping matches, left to right, the longest phrase first."""
-        if not self._could_match(doc):
+        starts = self._starts(doc)
+        if not starts:
             return
         tokens = doc.tokens
         text = doc.text
-        index = 0
-        while index < len(tokens):
+        free = 0  # the first token not inside a match already made
+        for index in starts:
+            if index < free:
+                continue
             token = tokens[index]
             matched = None
             for phrase in self._candidates(token.lower):
@@ -165,21 +169,28 @@ class PhraseIndex:
                     matched = phrase
                     break
             if matched is None:
-                index += 1
                 continue
             last = tokens[index + len(matched.words) - 1]
             end = last.end
             if last.lower.endswith("'s") and matched.words[-1] == last.lower[:-2]:
                 end -= 2  # leave the possessive outside the span, so a replacement keeps it
             yield PhraseMatch(token.start, end, matched, index)
-            index += len(matched.words)
+            free = index + len(matched.words)
 
-    def _could_match(self, doc: Document) -> bool:
-        """Whether any word of the document can start a phrase: most lists have no word in most sentences."""
-        forms, lines = word_forms(doc)
-        if not self._first_words.isdisjoint(forms):
-            return True
-        return self._prefix_in_lines is not None and self._prefix_in_lines.search(lines) is not None
+    def _starts(self, doc: Document) -> list[int]:
+        """The tokens that can start a phrase, in order: found by set intersection with the
+        document's word forms (C speed), not by looking up every token of every sentence for every list."""
+        forms, positions, lines = word_forms(doc)
+        hits = self._first_words & forms
+        if self._prefix_lines is not None:
+            prefixed = self._prefix_lines.findall(lines)
+            if prefixed:
+                hits = hits.union(prefixed)
+        if not hits:
+            return []
+        if len(hits) == 1:
+            return positions[next(iter(hits))]  # in order, each token once
+        return sorted({index for form in hits for index in positions[form]})
 
     @staticmethod
     def _follows(phrase: Phrase, tokens: list[Token], index: int, text: str) -> bool:
@@ -197,10 +208,16 @@ class PhraseIndex:
         return True
 
 
-def word_forms(doc: Document) -> tuple[frozenset[str], str]:
-    """Every form of every word of a document, as a set and as lines (for prefix searches); computed once."""
+def word_forms(doc: Document) -> tuple[frozenset[str], dict[str, list[int]], str]:
+    """Every form of every word of a document: as a set, with the tokens that have each form
+    (in order), and as lines (for prefix searches); computed once a document."""
     cached = doc.cache.get("word_forms")
     if cached is None:
-        forms = frozenset(form for token in doc.tokens for form in _forms(token.lower))
-        cached = doc.cache["word_forms"] = (forms, "\n".join(forms))
+        positions: dict[str, list[int]] = {}
+        for index, token in enumerate(doc.tokens):
+            for form in _forms(token.lower):
+                found = positions.setdefault(form, [])
+                if not found or found[-1] != index:  # "sooo" squeezes to "so" twice
+                    found.append(index)
+        cached = doc.cache["word_forms"] = (frozenset(positions), positions, "\n".join(positions))
     return cached
