@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import emoji
 
@@ -40,16 +39,14 @@ _SENTENCE_DOCUMENTS: BoundedLru[str, Document] = BoundedLru(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: made for every word of every sentence, so it must be cheap
     start: int
     end: int
     text: str
     lower: str
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     start: int
     end: int
     kind: str  # url, email, mention, hashtag

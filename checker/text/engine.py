@@ -55,7 +55,7 @@ class CompiledChecker:
     policy: Policy
     profile: str
     checks: tuple[Check, ...]
-    memo: BoundedLru[str, tuple[tuple[Finding, ...], ...]] = field(default_factory=lambda: _sentence_memo(), compare=False, repr=False)
+    memo: BoundedLru[str, SentenceFindings] = field(default_factory=lambda: _sentence_memo(), compare=False, repr=False)
 
     def run(self, text: str, platform: str, grammar: bool = True, budget: float = CHECK_BUDGET_SECONDS) -> Report:
         context = Context(platform=self.policy.platform(platform), policy=self.policy)
@@ -64,9 +64,8 @@ class CompiledChecker:
         sentence_checks = [c for c in self.checks if c.scope == "sentence"]
         found: dict[str, list[Finding]] = {c.rule.id: [] for c in self.checks}
         for start, end in doc.sentences:
-            for check, findings in zip(sentence_checks, self._sentence_findings(text[start:end], sentence_checks, context), strict=True):
-                if findings:  # most checks find nothing in most sentences: skip the generator
-                    found[check.rule.id].extend(replace(f, start=f.start + start, end=f.end + start) for f in findings)
+            for index, findings in self._sentence_findings(text[start:end], sentence_checks, context):
+                found[sentence_checks[index].rule.id].extend(replace(f, start=f.start + start, end=f.end + start) for f in findings)
             limit.check()
         for check in self.checks:
             if check.scope != "sentence":
@@ -102,16 +101,22 @@ class CompiledChecker:
             stats["omitted_findings"] = omitted
         return Report.build(findings, stats)
 
-    def _sentence_findings(self, sentence: str, checks: list[Check], context: Context) -> tuple[tuple[Finding, ...], ...]:
+    def _sentence_findings(self, sentence: str, checks: list[Check], context: Context) -> SentenceFindings:
+        """(index in `checks`, findings) of the checks that find something in the sentence."""
         cached = self.memo.get(sentence)
         if cached is None:
             doc = Document.of_sentence(sentence)
-            cached = tuple(tuple(check.run(doc, context)) for check in checks)
+            # Most checks find nothing in most sentences: only the others are kept.
+            cached = tuple((index, found) for index, check in enumerate(checks) if (found := tuple(check.run(doc, context))))
             self.memo.put(sentence, cached)
         return cached
 
 
-def _sentence_memo() -> BoundedLru[str, tuple[tuple[Finding, ...], ...]]:
+# A sentence's findings: (index of the check, its findings) for each check that found something.
+SentenceFindings = tuple[tuple[int, tuple[Finding, ...]], ...]
+
+
+def _sentence_memo() -> BoundedLru[str, SentenceFindings]:
     return BoundedLru(SENTENCE_MEMO_SIZE, SENTENCE_MEMO_BYTES, lambda sentence, found: approximate_size(sentence) + approximate_size(found))
 
 
