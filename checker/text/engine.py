@@ -12,6 +12,7 @@ from checker.findings import SEVERITIES, Finding, Report
 from checker.lru import BoundedLru, approximate_size
 from checker.policy import Example, Policy, Rule, load_policy
 from checker.text.document import Document
+from checker.text.gate import SentenceGate
 from checker.text.rules import Check, Context, compile_rule
 from checker.text.wordforms import release_lexicon
 
@@ -56,12 +57,19 @@ class CompiledChecker:
     profile: str
     checks: tuple[Check, ...]
     memo: BoundedLru[str, SentenceFindings] = field(default_factory=lambda: _sentence_memo(), compare=False, repr=False)
+    gate: SentenceGate = field(init=False, compare=False, repr=False)
+    sentence_checks: tuple[Check, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        sentence_checks = tuple(c for c in self.checks if c.scope == "sentence")
+        object.__setattr__(self, "sentence_checks", sentence_checks)  # frozen: set once, here
+        object.__setattr__(self, "gate", SentenceGate(sentence_checks))
 
     def run(self, text: str, platform: str, grammar: bool = True, budget: float = CHECK_BUDGET_SECONDS) -> Report:
         context = Context(platform=self.policy.platform(platform), policy=self.policy)
         limit = _Budget(budget)
         doc = Document(text)
-        sentence_checks = [c for c in self.checks if c.scope == "sentence"]
+        sentence_checks = self.sentence_checks
         found: dict[str, list[Finding]] = {c.rule.id: [] for c in self.checks}
         for start, end in doc.sentences:
             for index, findings in self._sentence_findings(text[start:end], sentence_checks, context):
@@ -101,13 +109,18 @@ class CompiledChecker:
             stats["omitted_findings"] = omitted
         return Report.build(findings, stats)
 
-    def _sentence_findings(self, sentence: str, checks: list[Check], context: Context) -> SentenceFindings:
+    def _sentence_findings(self, sentence: str, checks: tuple[Check, ...], context: Context) -> SentenceFindings:
         """(index in `checks`, findings) of the checks that find something in the sentence."""
         cached = self.memo.get(sentence)
         if cached is None:
             doc = Document.of_sentence(sentence)
-            # Most checks find nothing in most sentences: only the others are kept.
-            cached = tuple((index, found) for index, check in enumerate(checks) if (found := tuple(check.run(doc, context))))
+            # Only the checks whose gates open run; most checks find nothing in most sentences,
+            # and only the others are kept.
+            cached = tuple(
+                (index, found)
+                for index, parts in self.gate.open_checks(sentence)
+                if (found := tuple(checks[index].run_parts(doc, context, parts)))
+            )
             self.memo.put(sentence, cached)
         return cached
 

@@ -32,6 +32,7 @@ from checker.policy import Policy
 from checker.text import analysis
 from checker.text.document import Document
 from checker.text.matchers import PhraseIndex
+from checker.text.gate import re2_gate
 from checker.text.rules import Check, Context
 
 # --- phone numbers -----------------------------------------------------------------------
@@ -458,9 +459,17 @@ class Address(Check):
             # After words that say an address follows ("she lives at"), the street may be in lower case.
             self.patterns.append(self.regex(rf"(?i:\b(?:{said_after})[ \t]+)(?P<flag>\d{{1,4}}[A-Za-z]?,?[ \t]+(?:[a-z][\w'’-]*[ \t]+){{1,3}}(?i:{streets})\b)"))
 
+    def gates(self) -> list[str | None]:
+        return [re2_gate(p) if p.engine == "re2" else None for p in self.patterns]
+
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        return self.run_parts(doc, context, None)
+
+    def run_parts(self, doc: Document, context: Context, parts: frozenset[int] | None) -> Iterator[Finding]:
         seen: list[tuple[int, int]] = []
-        for pattern in self.patterns:
+        for index, pattern in enumerate(self.patterns):
+            if parts is not None and index not in parts:
+                continue  # its gate says it matches nowhere in this text
             for match in pattern.finditer(doc.text):
                 start, end = match.span("flag") if "flag" in pattern.groupindex else match.span()
                 if any(s < end and start < e for s, e in seen) or doc.special_at(start, end) is not None:

@@ -10,7 +10,7 @@ the rule and the problem.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from checker.lru import BoundedLru, approximate_size
 from checker.policy import Platform, Policy, Rule, check_message
 from checker.text import analysis
 from checker.text.document import Document, Token
+from checker.text.gate import re2_gate
 from checker.text.context import Context as TermContext
 from checker.text.context import compile_phrases as compile_context
 from checker.text.matchers import PhraseIndex, make_phrase
@@ -73,6 +74,16 @@ class Check:
 
     def run(self, doc: Document, context: Context) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def gates(self) -> Sequence[str | None] | None:
+        """RE2 patterns, one a part of the check, of which one must match a sentence for the part
+        to find anything in it (None for a part that must always run); None if the check has no
+        gate. The engine runs them all in one pass (checker.text.gate) and calls `run_parts`."""
+        return None
+
+    def run_parts(self, doc: Document, context: Context, parts: frozenset[int] | None) -> Iterable[Finding]:
+        """`run`, for only the parts whose gates opened (all of them when `parts` is None)."""
+        return self.run(doc, context)
 
     def finding(self, start: int, end: int, suggestions: Iterable[str] = (), message: str | None = None, **values: Any) -> Finding:
         suggestions = tuple(s for s in suggestions)
@@ -289,9 +300,17 @@ class Patterns(Check):
         self.allowed = {_alnum(a) for a in self.strings("allow")}
         self.inside = set(self.strings("inside"))
 
+    def gates(self) -> list[str | None]:
+        # A pattern RE2 runs gates itself; one on a backtracking engine (lookaround) always runs.
+        return [re2_gate(p) if p.engine == "re2" else None for p in self.patterns]
+
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        return self.run_parts(doc, context, None)
+
+    def run_parts(self, doc: Document, context: Context, parts: frozenset[int] | None) -> Iterator[Finding]:
         seen: set[tuple[int, int]] = set()
-        for pattern, match in ((p, m) for p in self.patterns for m in p.finditer(doc.text)):
+        patterns = self.patterns if parts is None else [p for i, p in enumerate(self.patterns) if i in parts]
+        for pattern, match in ((p, m) for p in patterns for m in p.finditer(doc.text)):
             start, end = match.span("flag") if "flag" in pattern.groupindex and match.group("flag") else match.span()
             if start == end or (start, end) in seen:
                 continue

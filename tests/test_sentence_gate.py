@@ -1,0 +1,47 @@
+"""The RE2 set that decides which pattern checks run on a sentence finds exactly what running them all finds."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.policy import load_policy
+from checker.text.document import Document
+from checker.text.engine import compile_checker
+from checker.text.rules import Context
+
+SENTENCES = [
+    "Vote Labour at the general election, the best university in the UK!!",
+    "We are the world's best, the number one university, second to none?!",
+    "Flat 12, Bruce Stream, Leicester LE2 1AB is where she lives at 14 victoria road",
+    "Student ID: 12345678 and NI number QQ 12 34 56 C, embargoed until Monday",
+    "Unıversity of Leicester students analyzed the game-changing results",  # a dotless i
+    "A lone surrogate \ud800 in a sentence that votes for the Tories",
+    "Nothing here but a quiet, ordinary sentence about the library.",
+    "!" * 5000,
+    "a1 " * 3000,
+]
+
+
+@pytest.fixture(scope="module")
+def checker():
+    return compile_checker(load_policy())
+
+
+def test_the_gate_finds_what_running_every_check_finds(checker):
+    context = Context(platform=checker.policy.platform("x"), policy=checker.policy)
+    for sentence in SENTENCES:
+        doc = Document(sentence)
+        everything = {c.rule.id: list(c.run(doc, context)) for c in checker.sentence_checks}
+        gated = {c.rule.id: [] for c in checker.sentence_checks}
+        for index, parts in checker.gate.open_checks(sentence):
+            check = checker.sentence_checks[index]
+            gated[check.rule.id] = list(check.run_parts(doc, context, parts))
+        assert gated == everything, sentence
+
+
+def test_the_gate_skips_pattern_checks_on_a_sentence_none_of_their_patterns_match(checker):
+    opened = {checker.sentence_checks[i].rule.id for i, _ in checker.gate.open_checks("A quiet sentence about the library.")}
+    assert "review.politics" not in opened and "tone.clickbait" not in opened
+    assert "offensive.profanity" in opened  # a word list has no gate: it runs everywhere
+    politics = {checker.sentence_checks[i].rule.id: parts for i, parts in checker.gate.open_checks("Vote Labour on Thursday.")}
+    assert politics["review.politics"] == frozenset({0})  # only the pattern that matches is run
