@@ -23,6 +23,7 @@ from typing import Any
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher, PhoneNumberType
+from phonenumbers.phonenumberutil import _VALID_PUNCTUATION  # the separators its matcher allows in a number
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
 from stdnum.gb import nhs
@@ -61,6 +62,10 @@ UNASSIGNED_MIN_DIGITS = 10
 # it is this long: shorter ones (eight-digit local numbers) look like any other figure.
 ALSO_REGIONS_MIN_DIGITS = 9
 _DIGIT = re.compile(r"\d")
+# Seven digits that phonenumbers' matcher could read as one number: at most four of its separators
+# (spaces, dots, dashes, brackets, "x"...) between each two. A sentence with none ("12 students
+# in 2023") has no phone number, and the matcher's two passes over it are skipped.
+_SEVEN_DIGITS = re.compile(r"\d(?:[" + _VALID_PUNCTUATION + r"]{0,4}\d){6}", re.IGNORECASE)
 # Candidates phonenumbers tries in one pass over a text: a post has a handful; a paste of thousands of
 # figures stops here rather than taking seconds (each try parses a number).
 MAX_TRIES = 500
@@ -119,7 +124,7 @@ def _phone_numbers(doc: Document, settings: PhoneSettings) -> list[PhoneHit]:
     text = doc.text
     # The shortest number anywhere has 7 digits with its area code; links' digits (t.co/x1y2) do not count.
     digits = len(_DIGIT.findall(text))
-    if digits < 7 or digits - sum(len(_DIGIT.findall(text, span.start, span.end)) for span in doc.special) < 7:
+    if digits < 7 or _SEVEN_DIGITS.search(text) is None or digits - sum(len(_DIGIT.findall(text, span.start, span.end)) for span in doc.special) < 7:
         return []
     hits: list[PhoneHit] = []
     covered = bytearray(len(text))  # characters already read as part of a number
