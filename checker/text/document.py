@@ -61,13 +61,31 @@ class Document:
         sentiment check both read it, and a draft's sentences come back at every keystroke."""
         return _SENTENCE_DOCUMENTS.get_or_compute(text, lambda: Document(text))
 
+    @staticmethod
+    def of_post(text: str) -> Document:
+        """A post read from its sentences' shared Documents (`of_sentence`): its words, spans and
+        emoji are theirs, moved to where each sentence starts, so a post's sentences are read
+        once for every rule (and not again when a draft comes back with one sentence changed).
+        None of them crosses a sentence boundary: sentences end at white space, which no word,
+        link, mention, hashtag or emoji holds (tests/test_document.py checks it)."""
+        doc = Document(text)
+        sentences = doc.sentences
+        if len(sentences) == 1 and sentences[0] == (0, len(text)):
+            return Document.of_sentence(text)
+        doc.parts = [(start, Document.of_sentence(text[start:end])) for start, end in sentences]
+        return doc
+
     def __init__(self, text: str) -> None:
         self.text = text
         self.cache: dict[str, Any] = {}  # what rule kinds derive from the text once per document
+        # (offset, Document) of each sentence, when the post is read from them (`of_post`).
+        self.parts: list[tuple[int, Document]] | None = None
 
     @cached_property
     def special(self) -> list[Span]:
         """URLs, e-mail addresses, mentions and hashtags, in order, never overlapping."""
+        if self.parts is not None:
+            return [Span(s.start + offset, s.end + offset, s.kind) for offset, part in self.parts for s in part.special]
         spans: list[Span] = []
         text = self.text
         for kind, pattern, needs in (("email", EMAIL, "@"), ("url", URL, "./"), ("mention", MENTION, "@"), ("hashtag", HASHTAG, "#")):
@@ -106,6 +124,8 @@ class Document:
     @cached_property
     def tokens(self) -> list[Token]:
         """Words outside URLs, e-mail addresses and mentions (hashtag words are kept, without '#')."""
+        if self.parts is not None:
+            return [Token(t.start + offset, t.end + offset, t.text, t.lower) for offset, part in self.parts for t in part.tokens]
         if not self.special:  # most sentences: no span to look up for each word
             return [Token(m.start(), m.end(), word, word.lower().replace("’", "'")) for m in WORD.finditer(self.text) for word in (m.group(),)]
         tokens = []
@@ -151,6 +171,8 @@ class Document:
         The emoji library reads text a character at a time; handing it only the runs of
         characters that can be part of an emoji keeps a long post fast.
         """
+        if self.parts is not None:
+            return [(start + offset, end + offset) for offset, part in self.parts for start, end in part.emoji]
         spans = []
         for run in EMOJI_CANDIDATES.finditer(self.text):
             offset = run.start()

@@ -68,7 +68,7 @@ class CompiledChecker:
     def run(self, text: str, platform: str, grammar: bool = True, budget: float = CHECK_BUDGET_SECONDS) -> Report:
         context = Context(platform=self.policy.platform(platform), policy=self.policy)
         limit = _Budget(budget)
-        doc = Document(text)
+        doc = Document.of_post(text)
         sentence_checks = self.sentence_checks
         found: dict[str, list[Finding]] = {c.rule.id: [] for c in self.checks}
         for start, end in doc.sentences:

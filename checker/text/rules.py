@@ -344,9 +344,28 @@ class Shouting(Check):
         self.acronyms = {a.upper() for a in self.strings("acronyms")}
         self.min_letters = self.options.get("min_letters", 3)
         self.min_words = self.options.get("min_words", 2)
+        # This check's entry in a Document's cache: an object of its own, never reused by another check.
+        self._cache_key = _CacheKey(f"shouting:{self.rule.id}")
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
-        runs: list[list[tuple[int, int]]] = []
+        # A run of capitals never crosses a sentence's end (the . ! ? or line break between them
+        # parts it), so a post's runs are its sentences' runs, each found once a sentence.
+        parts = doc.parts if doc.parts is not None else [(0, doc)]
+        runs = [[(start + offset, end + offset) for start, end in run] for offset, part in parts for run in self._runs(part)]
+        # One word in capitals is emphasis, a note; several are shouting.
+        emphasis_only = sum(map(len, runs)) < self.min_words
+        for run in runs:
+            start, end = run[0][0], run[-1][1]
+            text = doc.text[start:end]
+            finding = self.finding(start, end, [_sentence_case(text)], match=text)
+            yield _with_severity(finding, "info") if emphasis_only else finding
+
+    def _runs(self, doc: Document) -> list[list[tuple[int, int]]]:
+        """The runs of shouted words in a document (remembered with it: sentences come back)."""
+        runs = doc.cache.get(self._cache_key)
+        if runs is not None:
+            return runs  # type: ignore[no-any-return]
+        runs = []
         previous_end = -1
         for token in doc.tokens:
             if not self._is_shout(doc, token):
@@ -359,13 +378,8 @@ class Shouting(Check):
                 runs.append([(token.start, token.end)])
             previous_end = token.end
         runs = [run for run in runs if len(run) >= 2 or run[0][1] - run[0][0] >= self.min_letters]
-        # One word in capitals is emphasis, a note; several are shouting.
-        emphasis_only = sum(map(len, runs)) < self.min_words
-        for run in runs:
-            start, end = run[0][0], run[-1][1]
-            text = doc.text[start:end]
-            finding = self.finding(start, end, [_sentence_case(text)], match=text)
-            yield _with_severity(finding, "info") if emphasis_only else finding
+        doc.cache[self._cache_key] = runs
+        return runs
 
     def _is_shout(self, doc: Document, token: Token) -> bool:
         if not token.text.isupper():
@@ -377,6 +391,14 @@ class Shouting(Check):
             return False
         # Acronyms are short; a long word in capitals (GRADUATES) is shouting even if uncommon.
         return len(letters) >= 6 or analysis.is_common_word(token.lower)
+
+
+class _CacheKey(str):
+    """A key for a Document's cache that equals only itself (a check's own, though named by its rule)."""
+
+    __slots__ = ()
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
 
 
 def _sentence_case(text: str) -> str:
