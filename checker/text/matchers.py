@@ -78,6 +78,11 @@ def make_phrase(text: str, suggestions: Sequence[str] = (), hyphen_or_space: boo
 
 
 def _forms(word: str) -> tuple[str, ...]:
+    """`_word_forms`, remembered for words of up to 64 letters (words recur; a 100,000-letter one is not kept)."""
+    return _short_word_forms(word) if len(word) <= 64 else _word_forms(word)
+
+
+def _word_forms(word: str) -> tuple[str, ...]:
     """The word, and for "fuuuck" or "sooo" the word with stretched letters squeezed to one and to two (and every double to one)."""
     if word.endswith("'s") and len(word) > 3:
         return (word, word[:-2])  # the possessive: "chairman's" is "chairman"
@@ -85,6 +90,9 @@ def _forms(word: str) -> tuple[str, ...]:
         return (word,)
     # A stretched word stretches more than one letter ("fuuckkkk"): squeeze every double too.
     return (word, ELONGATED.sub(r"\1", word), ELONGATED.sub(r"\1\1", word), DOUBLED.sub(r"\1", word))
+
+
+_short_word_forms = lru_cache(maxsize=65_536)(_word_forms)
 
 
 def _word_matches(pattern: str, word: str) -> bool:
@@ -180,7 +188,7 @@ class PhraseIndex:
     def _starts(self, doc: Document) -> list[int]:
         """The tokens that can start a phrase, in order: found by set intersection with the
         document's word forms (C speed), not by looking up every token of every sentence for every list."""
-        forms, positions, lines = word_forms(doc)
+        forms, lines = word_forms(doc)
         hits = self._first_words & forms
         if self._prefix_lines is not None:
             prefixed = self._prefix_lines.findall(lines)
@@ -188,6 +196,7 @@ class PhraseIndex:
                 hits = hits.union(prefixed)
         if not hits:
             return []
+        positions = form_positions(doc)
         if len(hits) == 1:
             return positions[next(iter(hits))]  # in order, each token once
         return sorted({index for form in hits for index in positions[form]})
@@ -208,16 +217,25 @@ class PhraseIndex:
         return True
 
 
-def word_forms(doc: Document) -> tuple[frozenset[str], dict[str, list[int]], str]:
-    """Every form of every word of a document: as a set, with the tokens that have each form
-    (in order), and as lines (for prefix searches); computed once a document."""
+def word_forms(doc: Document) -> tuple[frozenset[str], str]:
+    """Every form of every word of a document, as a set and as lines (for prefix searches); computed once."""
     cached = doc.cache.get("word_forms")
     if cached is None:
-        positions: dict[str, list[int]] = {}
+        forms = frozenset(form for token in doc.tokens for form in _forms(token.lower))
+        cached = doc.cache["word_forms"] = (forms, "\n".join(forms))
+    return cached  # type: ignore[no-any-return]
+
+
+def form_positions(doc: Document) -> dict[str, list[int]]:
+    """For each form of a word of the document, the tokens that have it, in order (each once); computed
+    once, and only for a document in which some list has a word (most sentences have none)."""
+    positions = doc.cache.get("form_positions")
+    if positions is None:
+        positions = {}
         for index, token in enumerate(doc.tokens):
             for form in _forms(token.lower):
                 found = positions.setdefault(form, [])
                 if not found or found[-1] != index:  # "sooo" squeezes to "so" twice
                     found.append(index)
-        cached = doc.cache["word_forms"] = (frozenset(positions), positions, "\n".join(positions))
-    return cached
+        doc.cache["form_positions"] = positions
+    return positions  # type: ignore[no-any-return]
