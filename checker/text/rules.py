@@ -637,6 +637,13 @@ class Masked(Check):
                 (prefixes if word.endswith("*") else words).add(word.lower().rstrip("*"))
         self.words = words
         self.prefixes = prefixes
+        # A masked word fits only listed words of its length and first letter, and prefixes of its first letter.
+        self._words_by_shape: dict[tuple[int, str], list[str]] = {}
+        for word in words:
+            self._words_by_shape.setdefault((len(word), word[:1]), []).append(word)
+        self._prefixes_by_letter: dict[str, list[str]] = {}
+        for prefix in prefixes:
+            self._prefixes_by_letter.setdefault(prefix[:1], []).append(prefix)
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for match in self.TOKEN.finditer(doc.text):
@@ -646,9 +653,9 @@ class Masked(Check):
             masked = found.lower().translate(self.LEET)
             if len(masked) < 3:
                 continue
-            if any(self._fits(masked, word) for word in self.words) or any(
+            if any(self._fits(masked, word) for word in self._words_by_shape.get((len(masked), masked[0]), ())) or any(
                 len(masked) >= len(prefix) and self._fits(masked[: len(prefix)], prefix) and (masked[len(prefix) :].isalpha() or len(masked) == len(prefix))
-                for prefix in self.prefixes
+                for prefix in self._prefixes_by_letter.get(masked[0], ())
             ):
                 yield self.finding(match.start(), match.end(), match=found)
 
