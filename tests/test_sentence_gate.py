@@ -33,15 +33,18 @@ def test_the_gate_finds_what_running_every_check_finds(checker):
         doc = Document(sentence)
         everything = {c.rule.id: list(c.run(doc, context)) for c in checker.sentence_checks}
         gated = {c.rule.id: [] for c in checker.sentence_checks}
-        for index, parts in checker.gate.open_checks(sentence):
+        for index, parts in checker.gate.open_checks(doc):
             check = checker.sentence_checks[index]
             gated[check.rule.id] = list(check.run_parts(doc, context, parts))
         assert gated == everything, sentence
 
 
 def test_the_gate_skips_pattern_checks_on_a_sentence_none_of_their_patterns_match(checker):
-    opened = {checker.sentence_checks[i].rule.id for i, _ in checker.gate.open_checks("A quiet sentence about the library.")}
+    opened = {checker.sentence_checks[i].rule.id for i, _ in checker.gate.open_checks(Document("A quiet sentence about the library."))}
     assert "review.politics" not in opened and "tone.clickbait" not in opened
-    assert "offensive.profanity" in opened  # a word list has no gate: it runs everywhere
-    politics = {checker.sentence_checks[i].rule.id: parts for i, parts in checker.gate.open_checks("Vote Labour on Thursday.")}
+    assert "offensive.profanity" not in opened  # no word of the list is in it
+    assert "clarity.sentence_length" in opened  # a check with no gate runs everywhere
+    opened = {checker.sentence_checks[i].rule.id for i, _ in checker.gate.open_checks(Document("What the fuuuck, you are pathetic"))}
+    assert {"offensive.profanity", "tone.personal_attack"} <= opened
+    politics = {checker.sentence_checks[i].rule.id: parts for i, parts in checker.gate.open_checks(Document("Vote Labour on Thursday."))}
     assert politics["review.politics"] == frozenset({0})  # only the pattern that matches is run

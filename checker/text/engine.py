@@ -118,7 +118,7 @@ class CompiledChecker:
             # and only the others are kept.
             cached = tuple(
                 (index, found)
-                for index, parts in self.gate.open_checks(sentence)
+                for index, parts in self.gate.open_checks(doc)
                 if (found := tuple(checks[index].run_parts(doc, context, parts)))
             )
             self.memo.put(sentence, cached)

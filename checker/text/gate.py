@@ -6,6 +6,9 @@ pattern per sentence; an RE2 set of all of them answers in one pass which ones m
 anywhere, and only those are run (to find where). A check says what its gates are
 (`Check.gates`): one RE2 pattern a part, or None for a part that always runs.
 
+Word lists are gated the same way by their first words (`Check.word_gate`): one set intersection
+of a sentence's word forms with every list's first words says which lists can match in it.
+
 The set is a prefilter, never a decision: a pattern the set says matches is run as before, and
 if the set's automaton gives up (RE2's DFA runs out of memory on a hostile text, which it
 reports only as "no match"), an always-matching sentinel is missing from its answer, and every
@@ -21,6 +24,8 @@ from typing import TYPE_CHECKING
 import re2
 
 from checker.linear_regex import LinearPattern, _encodable, to_re2
+from checker.text.document import Document
+from checker.text.matchers import PhraseIndex, word_forms
 
 if TYPE_CHECKING:
     from checker.text.rules import Check
@@ -44,10 +49,21 @@ class SentenceGate:
         self._owners: dict[int, tuple[int, int]] = {}  # set index -> (check, part)
         self.always: list[int] = []  # checks with no gate: they run on every sentence
         self._ungated: dict[int, frozenset[int]] = {}  # a gated check's parts that always run
+        # Checks gated by a phrase list: which checks each first word opens, and the lists with prefixes.
+        self._word_owners: dict[str, list[int]] = {}
+        self._prefixed: list[tuple[int, PhraseIndex]] = []
         for index, check in enumerate(checks):
+            phrases = check.word_gate()
+            if phrases is not None:
+                for word in phrases.first_words:
+                    self._word_owners.setdefault(word, []).append(index)
+                if phrases.has_prefixes:
+                    self._prefixed.append((index, phrases))
+                continue
             gates = check.gates()
             if gates is None or not self._add(index, gates):
                 self.always.append(index)
+        self._first_words = frozenset(self._word_owners)
         self._sentinel = self._set.Add("")
         self._set.Compile()
         self.count = len(checks)
@@ -65,11 +81,16 @@ class SentenceGate:
         self._ungated[index] = frozenset(part for part, source in enumerate(gates) if source is None)
         return True
 
-    def open_checks(self, sentence: str) -> list[tuple[int, frozenset[int] | None]]:
-        """(check, the parts to run, or ALL_PARTS) for each check that may find something, in order."""
-        matched = self._set.Match(_encodable(sentence)) or ()
+    def open_checks(self, doc: Document) -> list[tuple[int, frozenset[int] | None]]:
+        """(check, the parts to run, or ALL_PARTS) for each check that may find something in a sentence, in order."""
+        matched = self._set.Match(_encodable(doc.text)) or ()
         if self._sentinel not in matched:  # the automaton gave up: it cannot tell, so run everything
             return [(index, ALL_PARTS) for index in range(self.count)]
+        opened: list[tuple[int, frozenset[int] | None]] = [(index, ALL_PARTS) for index in self.always]
+        if self._word_owners or self._prefixed:
+            by_words = {index for word in self._first_words & word_forms(doc)[0] for index in self._word_owners[word]}
+            by_words.update(index for index, phrases in self._prefixed if index not in by_words and phrases.has_prefixed_start(doc))
+            opened.extend((index, ALL_PARTS) for index in by_words)
         parts: dict[int, set[int]] = {}
         for hit in matched:
             owner = self._owners.get(hit)
@@ -78,7 +99,6 @@ class SentenceGate:
         for index, ungated in self._ungated.items():
             if ungated:
                 parts.setdefault(index, set()).update(ungated)
-        opened: list[tuple[int, frozenset[int] | None]] = [(index, ALL_PARTS) for index in self.always]
         opened.extend((index, frozenset(found)) for index, found in parts.items())
         opened.sort(key=lambda item: item[0])
         return opened

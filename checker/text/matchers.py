@@ -134,7 +134,7 @@ class PhraseIndex:
         self._prefix_lines = (
             re.compile("^(?:" + self._prefix_start.pattern + ")[^\n]*", re.MULTILINE) if self._prefix_start else None
         )
-        self._first_words = frozenset(self.exact)
+        self.first_words = frozenset(self.exact)
 
     def __len__(self) -> int:
         return sum(map(len, self.exact.values())) + len(self.prefixed)
@@ -185,11 +185,19 @@ class PhraseIndex:
             yield PhraseMatch(token.start, end, matched, index)
             free = index + len(matched.words)
 
+    @property
+    def has_prefixes(self) -> bool:
+        return self._prefix_lines is not None
+
+    def has_prefixed_start(self, doc: Document) -> bool:
+        """Whether a word of the document starts with one of the list's prefixes ("fuck*")."""
+        return self._prefix_lines is not None and self._prefix_lines.search(word_forms(doc)[1]) is not None
+
     def _starts(self, doc: Document) -> list[int]:
         """The tokens that can start a phrase, in order: found by set intersection with the
         document's word forms (C speed), not by looking up every token of every sentence for every list."""
         forms, lines = word_forms(doc)
-        hits = self._first_words & forms
+        hits = self.first_words & forms
         if self._prefix_lines is not None:
             prefixed = self._prefix_lines.findall(lines)
             if prefixed:

@@ -85,6 +85,11 @@ class Check:
         """`run`, for only the parts whose gates opened (all of them when `parts` is None)."""
         return self.run(doc, context)
 
+    def word_gate(self) -> PhraseIndex | None:
+        """A phrase list that must have a match starting in a sentence for the check to find anything
+        in it (None if none must): the engine looks up all such lists' first words at once."""
+        return None
+
     def finding(self, start: int, end: int, suggestions: Iterable[str] = (), message: str | None = None, **values: Any) -> Finding:
         suggestions = tuple(s for s in suggestions)
         values.setdefault("suggestion", suggestions[0] if suggestions else "")
@@ -215,6 +220,9 @@ class Terms(Check):
                 earlier = contexts.get(term)  # a term in two tables keeps the phrases of both
                 contexts[term] = compiled if earlier is None else TermContext(earlier.only_in + compiled.only_in, earlier.not_in + compiled.not_in)
         return contexts
+
+    def word_gate(self) -> PhraseIndex:
+        return self.index
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         matches = list(self.index.finditer(doc))
@@ -702,6 +710,9 @@ class Attack(Check):
             self.not_in = TermContext(not_in=compile_context(self.strings("not_in")))
         except ValueError as problem:
             raise self.error(f"not_in: {problem}") from None
+
+    def word_gate(self) -> PhraseIndex:
+        return self.targets
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         tokens = doc.tokens
