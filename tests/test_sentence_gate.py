@@ -17,6 +17,9 @@ SENTENCES = [
     "Unıversity of Leicester students analyzed the game-changing results",  # a dotless i
     "A lone surrogate \ud800 in a sentence that votes for the Tories",
     "Nothing here but a quiet, ordinary sentence about the library.",
+    "Card 4111 1111 1111 1111, IBAN GB82 WEST 1234 5698 7654 32, from 192.168.0.1 and fe80::1",
+    "Call 07700 900123 or +44 116 252 2522, or jane.smith@gmail.com, or (0116) 252-2522",
+    "𝐁𝐨𝐥𝐝 text, ｆｕｌｌｗｉｄｔｈ, f*** this sh!t, ſh!t and b1tch #freshersweek #MENTALHEALTHAWARENESS",
     "!" * 5000,
     "a1 " * 3000,
 ]

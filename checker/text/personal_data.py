@@ -66,6 +66,7 @@ _DIGIT = re.compile(r"\d")
 # (spaces, dots, dashes, brackets, "x"...) between each two. A sentence with none ("12 students
 # in 2023") has no phone number, and the matcher's two passes over it are skipped.
 _SEVEN_DIGITS = re.compile(r"\d(?:[" + _VALID_PUNCTUATION + r"]{0,4}\d){6}", re.IGNORECASE)
+_SEVEN_DIGITS_GATE = r"(?i:\p{Nd}(?:[" + _VALID_PUNCTUATION + r"]{0,4}\p{Nd}){6})"  # the same, for RE2
 # Candidates phonenumbers tries in one pass over a text: a post has a handful; a paste of thousands of
 # figures stops here rather than taking seconds (each try parses a number).
 MAX_TRIES = 500
@@ -234,6 +235,9 @@ class Phone(Check):
             raise self.error("identity.toml [privacy] personal_context_words must be a list of words and phrases")
         self.personal_words = PhraseIndex(dict.fromkeys(words, ())) if words else None
 
+    def gates(self) -> list[str]:
+        return [_SEVEN_DIGITS_GATE]
+
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         hits = [h for h in find_phone_numbers(doc, self.settings) if h.type in self.types and not h.own]
         if hits and self.context != "any":
@@ -279,6 +283,9 @@ class Email(Check):
         if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
             raise self.error("identity.toml [privacy] personal_mail_domains must be a list of domains")
         self.personal_domains = tuple(d.lower() for d in domains)
+
+    def gates(self) -> list[str]:
+        return ["@"]  # every address has one
 
     def classify(self, address: str) -> str:
         """"role", "private", "named" or "other" (not personal)."""
@@ -336,6 +343,9 @@ def is_card_number(candidate: str) -> bool:
 class CardNumber(Check):
     """Payment card numbers (Luhn check digit)."""
 
+    def gates(self) -> list[str]:
+        return [r"\p{Nd}(?:[ -]?\p{Nd}){11}"]  # what every candidate starts with
+
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for match in _CARD_CANDIDATE.finditer(doc.text):
             if is_card_number(match.group()) and doc.special_at(*match.span()) is None:
@@ -348,6 +358,9 @@ _IBAN_CANDIDATE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b", re.I)
 
 class Iban(Check):
     """International bank account numbers (ISO 13616: the country's length and layout, mod 97)."""
+
+    def gates(self) -> list[str]:
+        return [r"\pL\pL\p{Nd}\p{Nd}"]  # a candidate's country and check digits ([A-Z] ignoring case holds only letters)
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for match in _IBAN_CANDIDATE.finditer(doc.text):
@@ -403,6 +416,9 @@ _IPV6_CANDIDATE = re.compile(r"(?<![\w:.])[0-9a-f:]{3,39}(?:%\w{1,16})?(?![\w:])
 
 class IpAddress(Check):
     """IPv4 and IPv6 addresses, which identify a person's device."""
+
+    def gates(self) -> list[str]:
+        return [r"\p{Nd}\.\p{Nd}|:"]  # an IPv4 candidate has a digit, a dot and a digit; IPv6 is looked for only after a ":"
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for match in _IPV4_CANDIDATE.finditer(doc.text):

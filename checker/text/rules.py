@@ -535,6 +535,9 @@ class HashtagCase(Check):
             raise self.error(f"letters must be 'lower' or 'upper', not {self.letters!r}")
         self.single_word_count = self.options.get("single_word_count", 10_000)
 
+    def gates(self) -> list[str]:
+        return ["#"]  # every hashtag has one
+
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for span in doc.spans_of("hashtag"):
             body = doc.text[span.start + 1 : span.end]
@@ -581,6 +584,9 @@ class FancyText(Check):
     LETTERS = "\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189\u1d00-\u1d2b\u0250-\u02af"
     BETWEEN = "\\s\U0001d400-\U0001d7ff\uff10-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189\u1d00-\u1d2b\u0250-\u02af"
     FANCY = re.compile(f"[{LETTERS}]+(?:[{BETWEEN}]*[{LETTERS}])?")
+
+    def gates(self) -> list[str]:
+        return [f"[{self.LETTERS}]"]
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for match in self.FANCY.finditer(doc.text):
@@ -631,6 +637,8 @@ class Masked(Check):
     # the two runs was ambiguous, and "a" + "1" * 99998 + "_" took 201 s.
     TOKEN = re.compile(r"(?<![\w*@#$!])[a-z]++[*!@#$%1310][a-z*!@#$%1310]*(?![\w*@#$])", re.I)
     LEET = str.maketrans({"!": "i", "1": "i", "@": "a", "$": "s", "3": "e", "0": "o", "#": "*", "%": "*"})
+    # What every TOKEN holds: a letter (all that [a-z] matches ignoring case are letters: ı, ſ, K...) then a mask.
+    GATE = r"\pL[*!@#$%130]"
 
     def setup(self, policy: Policy) -> None:
         words: set[str] = set()
@@ -652,6 +660,9 @@ class Masked(Check):
         self._prefixes_by_letter: dict[str, list[str]] = {}
         for prefix in prefixes:
             self._prefixes_by_letter.setdefault(prefix[:1], []).append(prefix)
+
+    def gates(self) -> list[str]:
+        return [self.GATE]
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for match in self.TOKEN.finditer(doc.text):
