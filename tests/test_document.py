@@ -42,3 +42,13 @@ def test_a_link_ends_with_its_sentence_not_with_the_closing_quote_after_it():
     link = text.index("https")
     assert Document(text).special[0].end == text.index("”") + 1
     assert [(s.start, s.end, s.kind) for s in Document.of_post(text).special] == [(link, text.index(".”"), "url")]
+
+
+@given(TEXTS)
+@settings(max_examples=1500, deadline=None)
+@example("Visit LE.AC.UK/x or ſtudy.ORG, HTTPS://x.y")
+def test_every_text_with_a_link_has_what_the_link_search_looks_for_first(text):
+    from checker.text.document import URL, URL_HINT
+
+    if URL.search(text) is not None:
+        assert URL_HINT.search(text) is not None

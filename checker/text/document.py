@@ -18,6 +18,9 @@ from checker.lru import BoundedLru
 # The order matters: an e-mail address contains what looks like a mention. A Mastodon remote
 # mention (@user@server) is a mention: neither an address nor a link starts right after an "@".
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]|(?<![\w.@-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:ac\.uk|co\.uk|org\.uk|gov\.uk|com|org|net|edu|io|ly)(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]])?", re.I)
+# What every URL holds (a scheme, "www." or one of URL's endings): a text without one has none, and
+# URL, which tries at the start of every word, is not run over it.
+URL_HINT = re.compile(r"https?://|www\.|\.(?:uk|com|org|net|edu|io|ly)", re.I)
 EMAIL = re.compile(r"(?<![A-Za-z0-9._%+@-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{1,30}(?:@[A-Za-z0-9.-]+)?")
 HASHTAG = re.compile(r"(?<![\w#&])#([^\W_][\w]*)")
@@ -90,6 +93,8 @@ class Document:
         text = self.text
         for kind, pattern, needs in (("email", EMAIL, "@"), ("url", URL, "./"), ("mention", MENTION, "@"), ("hashtag", HASHTAG, "#")):
             if not any(ch in text for ch in needs):  # each pattern needs one of these: most sentences have none
+                continue
+            if pattern is URL and URL_HINT.search(text) is None:
                 continue
             # `spans` is sorted and never overlaps, and one pattern's matches come in order: one walk
             # along both finds the overlaps (comparing each match with every span taken was quadratic:
