@@ -13,7 +13,7 @@ PIECES = st.sampled_from(
         "Hello", "WOW", "it’s", "don't", "#DataScience", "#a", "@user", "@user@mastodon.social", "jane.smith@gmail.com",
         "https://le.ac.uk/x?y=1.", "www.le.ac.uk", "le.ac.uk/courses", "Dr.", "e.g.", "A.", "1️⃣", "#️⃣", "🎉", "👩\u200d🔬",
         "🇬🇧", "©", "\u200d", "\ufe0f", ". ", "! ", "? ", "… ", "\n\n", "\n- ", "\n1 ", "\n", " ", "  ", "\t", "'", "\"",
-        "”", "’", ")", "(", ",", "é", "İ", "ß", "𝐁𝐨𝐥𝐝", "\ud83d", "_", "&", "#", "@", ".", "-",
+        "”", "’", ")", "(", ",", "é", "İ", "ß", "𝐁𝐨𝐥𝐝", "\ud83d", "_", "&", "#", "@", ".", "-", "ΟΔΟΣ", "Σ", "·", "K",
     ]
 )
 TEXTS = st.one_of(st.lists(PIECES, max_size=40).map("".join), st.text(max_size=200))
@@ -52,3 +52,12 @@ def test_every_text_with_a_link_has_what_the_link_search_looks_for_first(text):
 
     if URL.search(text) is not None:
         assert URL_HINT.search(text) is not None
+
+
+@given(TEXTS)
+@settings(max_examples=1500, deadline=None)
+@example("ΟΔΟΣ·Α and İstanbul, it’s DON’T")
+def test_a_word_is_lowered_as_on_its_own(text):
+    for token in Document(text).tokens:
+        assert token.text == text[token.start : token.end]
+        assert token.lower in (token.text.lower().replace("’", "'"), token.text.lower())

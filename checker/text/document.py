@@ -35,6 +35,8 @@ _NOT_AFTER = "".join(f"(?<!{a})" for a in (r"\b[A-Z]\.", r"\bDr\.", r"\bMr\.", r
 SENTENCE_END = re.compile(rf"(?<=[.!?…]){_NOT_AFTER}[\"'”’)]*\s+|\n\s*\n|\n(?=\s*[-•*\d])")
 
 
+_SPAN = re.Match.span
+
 # A read Document keeps about 40 bytes a character (its tokens, spans and sentences).
 DOCUMENT_BYTES_PER_CHARACTER = 64
 _SENTENCE_DOCUMENTS: BoundedLru[str, Document] = BoundedLru(
@@ -132,7 +134,14 @@ class Document:
         if self.parts is not None:
             return [Token(t.start + offset, t.end + offset, t.text, t.lower) for offset, part in self.parts for t in part.tokens]
         if not self.special:  # most sentences: no span to look up for each word
-            return [Token(m.start(), m.end(), word, word.lower().replace("’", "'")) for m in WORD.finditer(self.text) for word in (m.group(),)]
+            text = self.text
+            lower = text.lower().replace("’", "'")
+            # Lowered whole, each word is lowered as on its own when no character changes length
+            # and there is no capital sigma (whose lower case depends on the letters after it).
+            if len(lower) == len(text) and "Σ" not in text:
+                new = tuple.__new__
+                return [new(Token, (start, end, text[start:end], lower[start:end])) for start, end in map(_SPAN, WORD.finditer(text))]
+            return [Token(m.start(), m.end(), word, word.lower().replace("’", "'")) for m in WORD.finditer(text) for word in (m.group(),)]
         tokens = []
         specials, ahead = self.special, 0  # both in order: walk them together (what special_at finds)
         for match in WORD.finditer(self.text):
