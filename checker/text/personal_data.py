@@ -397,15 +397,28 @@ class NhsNumber(Check):
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         cues: list[int] | None = None
-        for match in _NHS_CANDIDATE.finditer(doc.text):
-            found = match.group()
-            if not nhs.is_valid(found) or doc.special_at(*match.span()) is not None:
-                continue
-            if cues is None:
-                cues = [m.end for m in self.near.finditer(doc)] if self.near is not None else []
-            grouped = bool(re.fullmatch(r"\d{3} \d{3} \d{4}", found))
-            if grouped or any(0 <= match.start() - end <= self.within for end in cues):
-                yield self.finding(match.start(), match.end(), match=found)
+        # A number lies inside one sentence (digits, spaces and hyphens hold no sentence end), so each
+        # sentence's numbers are found once; the words before them are looked for in the whole post.
+        for offset, part in doc.parts if doc.parts is not None else [(0, doc)]:
+            for start, end, found in _nhs_numbers(part):
+                start, end = start + offset, end + offset
+                if cues is None:
+                    cues = [m.end for m in self.near.finditer(doc)] if self.near is not None else []
+                grouped = bool(re.fullmatch(r"\d{3} \d{3} \d{4}", found))
+                if grouped or any(0 <= start - cue <= self.within for cue in cues):
+                    yield self.finding(start, end, match=found)
+
+
+def _nhs_numbers(doc: Document) -> list[tuple[int, int, str]]:
+    """Valid NHS numbers outside links and handles: (start, end, number); computed once a document."""
+    found = doc.cache.get("nhs_numbers")
+    if found is None:
+        found = doc.cache["nhs_numbers"] = [
+            (*match.span(), match.group())
+            for match in _NHS_CANDIDATE.finditer(doc.text)
+            if nhs.is_valid(match.group()) and doc.special_at(*match.span()) is None
+        ]
+    return found  # type: ignore[no-any-return]
 
 
 # --- IP addresses -------------------------------------------------------------------------
