@@ -233,7 +233,10 @@ class Phone(Check):
         words = privacy_settings(policy).get("personal_context_words", [])
         if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
             raise self.error("identity.toml [privacy] personal_context_words must be a list of words and phrases")
-        self.personal_words = PhraseIndex(dict.fromkeys(words, ())) if words else None
+        try:
+            self.personal_words = PhraseIndex(dict.fromkeys(words, ())) if words else None
+        except ValueError as problem:  # a phrase with no words ("")
+            raise self.error(f"identity.toml [privacy] personal_context_words: {problem}") from None
 
     def gates(self) -> list[str]:
         return [_SEVEN_DIGITS_GATE]
