@@ -37,8 +37,9 @@ SENTENCE_END = re.compile(rf"(?<=[.!?…]){_NOT_AFTER}[\"'”’)]*\s+|\n\s*\n|\
 
 _SPAN = re.Match.span
 
-# A read Document keeps about 40 bytes a character (its tokens, spans and sentences).
-DOCUMENT_BYTES_PER_CHARACTER = 64
+# A read Document keeps up to about 70 bytes a character (its tokens, spans, sentences, and the
+# word forms and their positions that the phrase lists keep in its cache; measured on real posts).
+DOCUMENT_BYTES_PER_CHARACTER = 80
 _SENTENCE_DOCUMENTS: BoundedLru[str, Document] = BoundedLru(
     1024, 16_000_000, lambda text, _doc: DOCUMENT_BYTES_PER_CHARACTER * len(text) + 512
 )
