@@ -20,6 +20,8 @@ SENTENCES = [
     "Card 4111 1111 1111 1111, IBAN GB82 WEST 1234 5698 7654 32, from 192.168.0.1 and fe80::1",
     "Call 07700 900123 or +44 116 252 2522, or jane.smith@gmail.com, or (0116) 252-2522",
     "𝐁𝐨𝐥𝐝 text, ｆｕｌｌｗｉｄｔｈ, f*** this sh!t, ſh!t and b1tch #freshersweek #MENTALHEALTHAWARENESS",
+    "The world's best, THE WORLD’S FİNEST and the world's finest-ranked: our number one, number one priority",
+    "NI QQ 12 34 56 C, qq123456c, QQ123456İ, ab 12 34 56 d",
     "!" * 5000,
     "a1 " * 3000,
 ]
@@ -51,3 +53,36 @@ def test_the_gate_skips_pattern_checks_on_a_sentence_none_of_their_patterns_matc
     assert {"offensive.profanity", "tone.personal_attack"} <= opened
     politics = {checker.sentence_checks[i].rule.id: parts for i, parts in checker.gate.open_checks(Document("Vote Labour on Thursday."))}
     assert politics["review.politics"] == frozenset({0})  # only the pattern that matches is run
+
+
+def test_a_pattern_on_a_backtracking_engine_is_gated_by_a_looser_one():
+    from checker.linear_regex import compile_linear
+    from checker.text.gate import backtracking_gate
+
+    pattern = compile_linear(r"\bthe world's (?:best|finest)\b(?! ranked)", ignore_case=True, file="f", rule="r")
+    assert pattern.engine == "re"
+    assert backtracking_gate(pattern) == "(?i:the world's (?:best|f[iIİı]nest))"
+    assert backtracking_gate(compile_linear(r"(a)\1", file="f", rule="r")) is None  # a backreference: RE2 cannot
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+GATE_PIECES = st.sampled_from(["the", "THE", "world", "wORLD", "'s", "’s", "s", " ", "  ", "\t", "best", "fİnest", "fınest", "finest",
+                               "number", "one", "ranked", "priority", "-", "QQ", "qq", "ab", "İ", "ı", "12", "34", "5", "C", "d", "\n", "."])
+
+
+@given(st.lists(GATE_PIECES, max_size=14).map("".join))
+@settings(max_examples=1500, deadline=None)
+def test_a_looser_gate_matches_wherever_its_pattern_does(text):
+    import re2
+
+    from checker.linear_regex import _encodable
+    from checker.text.gate import backtracking_gate
+
+    checker = compile_checker(load_policy())
+    for check in checker.sentence_checks:
+        for pattern in getattr(check, "patterns", []):
+            gate = backtracking_gate(pattern)
+            if gate is not None and pattern.search(text) is not None:
+                assert re2.search(gate, _encodable(text)) is not None, (check.rule.id, pattern.source)

@@ -35,6 +35,117 @@ def re2_gate(pattern: LinearPattern) -> str:
     return ("(?i:" if pattern.flags & re.IGNORECASE else "(?:") + to_re2(pattern.source) + ")"
 
 
+_QUIET = re2.Options()
+_QUIET.log_errors = False
+
+
+def backtracking_gate(pattern: LinearPattern) -> str | None:
+    """An RE2 pattern that matches wherever a pattern RE2 cannot run (lookaround) matches, and
+    more: its assertions dropped (lookaround, \\b, \\B, $), and i and I standing also for İ and ı
+    (which Python and `regex` match to i ignoring case, RE2 does not). None if RE2 cannot read
+    what is left (a backreference, a possessive or atomic group...): the pattern always runs.
+    Only for a pattern on `re`, whose \\w, \\d and \\s to_re2 keeps; `regex`'s \\w is wider (marks)."""
+    if pattern.engine != "re":
+        return None
+    loose = _without_assertions(pattern.source)
+    if loose is None:
+        return None
+    try:
+        source = ("(?i:" if pattern.flags & re.IGNORECASE else "(?:") + to_re2(loose) + ")"
+        re2.compile(source, _QUIET)
+    except (ValueError, re2.error):
+        return None
+    return source
+
+
+def _without_assertions(source: str) -> str | None:
+    out: list[str] = []
+    i, n = 0, len(source)
+    while i < n:
+        ch = source[i]
+        if ch == "\\":
+            if i + 1 >= n:
+                return None
+            if source[i + 1] in "bB":
+                i += 2
+                continue
+            out.append(source[i : i + 2])
+            i += 2
+        elif ch == "[":
+            end = _class_end(source, i)
+            if end is None:
+                return None
+            body = source[i + 1 : end]
+            if not body.startswith("^"):  # a trailing "-" is a literal: the letters go before it
+                body = body[:-1] + "İı-" if body.endswith("-") and not body.endswith("\\-") else body + "İı"
+            out.append("[" + body + "]")
+            i = end + 1
+        elif source.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+            end = _group_end(source, i)
+            if end is None:
+                return None
+            i = end + 1
+        elif ch == "(" and source.startswith("(?", i):
+            # a group's opening, copied as it is: (?:  (?i:  (?-i:  (?P<name>  (?i)
+            close = min((j for j in (source.find(":", i), source.find(")", i), source.find(">", i)) if j != -1), default=-1)
+            if close == -1:
+                return None
+            out.append(source[i : close + 1])
+            i = close + 1
+        elif ch == "$":
+            i += 1
+        elif ch in "iI":
+            out.append("[iIİı]")
+            i += 1
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def _class_end(source: str, start: int) -> int | None:
+    """The index of the "]" that closes the class opened at `start`."""
+    i = start + 1
+    if source.startswith("^", i):
+        i += 1
+    if source.startswith("]", i):
+        i += 1  # a "]" first is a literal
+    while i < len(source):
+        if source[i] == "\\":
+            i += 2
+            continue
+        if source[i] == "[" and source.startswith("[:", i):
+            return None  # a POSIX class: leave it to the backtracking engine
+        if source[i] == "]":
+            return i
+        i += 1
+    return None
+
+
+def _group_end(source: str, start: int) -> int | None:
+    """The index of the ")" that closes the group opened at `start`."""
+    depth, i = 0, start
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            end = _class_end(source, i)
+            if end is None:
+                return None
+            i = end + 1
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
 # Everything a check runs when its gate has no say: all its parts.
 ALL_PARTS = None
 
@@ -70,15 +181,19 @@ class SentenceGate:
 
     def _add(self, index: int, gates: Sequence[str | None]) -> bool:
         added: dict[int, tuple[int, int]] = {}
+        ungated = set()
         for part, source in enumerate(gates):
-            if source is None:
-                continue
-            try:
-                added[self._set.Add(source)] = (index, part)
-            except re2.error:
-                return False  # the check runs on every sentence (what Add took stays, unused)
+            if source is not None:
+                try:
+                    added[self._set.Add(source)] = (index, part)
+                    continue
+                except re2.error:
+                    pass
+            ungated.add(part)  # a part with no gate RE2 can read runs on every sentence
+        if not added:
+            return False
         self._owners.update(added)
-        self._ungated[index] = frozenset(part for part, source in enumerate(gates) if source is None)
+        self._ungated[index] = frozenset(ungated)
         return True
 
     def open_checks(self, doc: Document) -> list[tuple[int, frozenset[int] | None]]:

@@ -33,7 +33,7 @@ from checker.policy import Policy
 from checker.text import analysis
 from checker.text.document import Document
 from checker.text.matchers import PhraseIndex
-from checker.text.gate import re2_gate
+from checker.text.gate import backtracking_gate, re2_gate
 from checker.text.rules import Check, Context
 
 # --- phone numbers -----------------------------------------------------------------------
@@ -497,7 +497,7 @@ class Address(Check):
             self.patterns.append(self.regex(rf"(?i:\b(?:{said_after})[ \t]+)(?P<flag>\d{{1,4}}[A-Za-z]?,?[ \t]+(?:[a-z][\w'’-]*[ \t]+){{1,3}}(?i:{streets})\b)"))
 
     def gates(self) -> list[str | None]:
-        return [re2_gate(p) if p.engine == "re2" else None for p in self.patterns]
+        return [re2_gate(p) if p.engine == "re2" else backtracking_gate(p) for p in self.patterns]
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         return self.run_parts(doc, context, None)
