@@ -48,6 +48,7 @@ def test_the_gate_skips_pattern_checks_on_a_sentence_none_of_their_patterns_matc
     opened = {checker.sentence_checks[i].rule.id for i, _ in checker.gate.open_checks(Document("A quiet sentence about the library."))}
     assert "review.politics" not in opened and "tone.clickbait" not in opened
     assert "offensive.profanity" not in opened  # no word of the list is in it
+    assert "inclusive.other" not in opened  # "the" and "a" start its phrases, but none of the words after them is here
     assert "clarity.sentence_length" in opened  # a check with no gate runs everywhere
     opened = {checker.sentence_checks[i].rule.id for i, _ in checker.gate.open_checks(Document("What the fuuuck, you are pathetic"))}
     assert {"offensive.profanity", "tone.personal_attack"} <= opened

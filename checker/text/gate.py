@@ -161,13 +161,13 @@ class SentenceGate:
         self.always: list[int] = []  # checks with no gate: they run on every sentence
         self._ungated: dict[int, frozenset[int]] = {}  # a gated check's parts that always run
         # Checks gated by a phrase list: which checks each first word opens, and the lists with prefixes.
-        self._word_owners: dict[str, list[int]] = {}
+        self._word_owners: dict[str, list[tuple[int, PhraseIndex]]] = {}
         self._prefixed: list[tuple[int, PhraseIndex]] = []
         for index, check in enumerate(checks):
             phrases = check.word_gate()
             if phrases is not None:
                 for word in phrases.first_words:
-                    self._word_owners.setdefault(word, []).append(index)
+                    self._word_owners.setdefault(word, []).append((index, phrases))
                 if phrases.has_prefixes:
                     self._prefixed.append((index, phrases))
                 continue
@@ -203,7 +203,10 @@ class SentenceGate:
             return [(index, ALL_PARTS) for index in range(self.count)]
         opened: list[tuple[int, frozenset[int] | None]] = [(index, ALL_PARTS) for index in self.always]
         if self._word_owners or self._prefixed:
-            by_words = {index for word in self._first_words & word_forms(doc)[0] for index in self._word_owners[word]}
+            forms = word_forms(doc)[0]
+            by_words = {
+                index for word in self._first_words & forms for index, phrases in self._word_owners[word] if phrases.word_may_start(word, forms)
+            }
             by_words.update(index for index, phrases in self._prefixed if index not in by_words and phrases.has_prefixed_start(doc))
             opened.extend((index, ALL_PARTS) for index in by_words)
         parts: dict[int, set[int]] = {}

@@ -135,6 +135,12 @@ class PhraseIndex:
             re.compile("^(?:" + self._prefix_start.pattern + ")[^\n]*", re.MULTILINE) if self._prefix_start else None
         )
         self.first_words = frozenset(self.exact)
+        # For a first word all of whose phrases go on with a listed word ("the elderly", "on campus"):
+        # those second words, one of which must be in a text for the first word to start a match there.
+        self._second_words: dict[str, frozenset[str]] = {}
+        for word, phrases in self.exact.items():
+            if all(len(p.words) > 1 and not p.words[1].endswith("*") for p in phrases):
+                self._second_words[word] = frozenset(p.words[1] for p in phrases)
 
     def __len__(self) -> int:
         return sum(map(len, self.exact.values())) + len(self.prefixed)
@@ -185,6 +191,12 @@ class PhraseIndex:
             yield PhraseMatch(token.start, end, matched, index)
             free = index + len(matched.words)
 
+    def word_may_start(self, word: str, forms: frozenset[str]) -> bool:
+        """Whether one of `word`'s phrases can match in a text with these word forms: "the" starts
+        none in a text without "elderly", "disabled" or another word that follows it in the list."""
+        seconds = self._second_words.get(word)
+        return seconds is None or not seconds.isdisjoint(forms)
+
     @property
     def has_prefixes(self) -> bool:
         return self._prefix_lines is not None
@@ -198,6 +210,8 @@ class PhraseIndex:
         document's word forms (C speed), not by looking up every token of every sentence for every list."""
         forms, lines = word_forms(doc)
         hits = self.first_words & forms
+        if hits and self._second_words:
+            hits = frozenset(word for word in hits if self.word_may_start(word, forms))
         if self._prefix_lines is not None:
             prefixed = self._prefix_lines.findall(lines)
             if prefixed:
