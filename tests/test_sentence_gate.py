@@ -22,6 +22,8 @@ SENTENCES = [
     "𝐁𝐨𝐥𝐝 text, ｆｕｌｌｗｉｄｔｈ, f*** this sh!t, ſh!t and b1tch #freshersweek #MENTALHEALTHAWARENESS",
     "The world's best, THE WORLD’S FİNEST and the world's finest-ranked: our number one, number one priority",
     "NI QQ 12 34 56 C, qq123456c, QQ123456İ, ab 12 34 56 d",
+    "Party at 7 Elm Close tonight, then 14 Victoria Drİve, 21 Awesome Street Art and 3b, Carlton Upon Hill Mews",
+    "Write to a.b@le.ac.uk or @user@mastodon.social; the server is at 10.0.0.1, ::1 or fe80::a:b, at 10:30",
     "!" * 5000,
     "a1 " * 3000,
 ]

@@ -254,6 +254,8 @@ class Phone(Check):
 # --- e-mail addresses --------------------------------------------------------------------
 
 _LOCAL_PARTS = re.compile(r"[a-z]+")
+# What every address the Document finds holds (its pattern without the look-behind), for RE2.
+_EMAIL_GATE = r"[A-Za-z0-9._%+-]@[A-Za-z0-9.-]+\.[A-Za-z]{2}"
 EMAIL_CLASSES = ("private", "named")
 
 
@@ -288,7 +290,7 @@ class Email(Check):
         self.personal_domains = tuple(d.lower() for d in domains)
 
     def gates(self) -> list[str]:
-        return ["@"]  # every address has one
+        return [_EMAIL_GATE]
 
     def classify(self, address: str) -> str:
         """"role", "private", "named" or "other" (not personal)."""
@@ -363,7 +365,8 @@ class Iban(Check):
     """International bank account numbers (ISO 13616: the country's length and layout, mod 97)."""
 
     def gates(self) -> list[str]:
-        return [r"\pL\pL\p{Nd}\p{Nd}"]  # a candidate's country and check digits ([A-Z] ignoring case holds only letters)
+        # A candidate's country, check digits and eleven more ([A-Z] ignoring case holds only letters).
+        return [r"\pL\pL\p{Nd}\p{Nd}(?: ?[\pL0-9]){11}"]
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for match in _IBAN_CANDIDATE.finditer(doc.text):
@@ -434,7 +437,8 @@ class IpAddress(Check):
     """IPv4 and IPv6 addresses, which identify a person's device."""
 
     def gates(self) -> list[str]:
-        return [r"\p{Nd}\.\p{Nd}|:"]  # an IPv4 candidate has a digit, a dot and a digit; IPv6 is looked for only after a ":"
+        # An IPv4 candidate's four numbers; an IPv6 one's two colons with only hex digits between.
+        return [r"\p{Nd}\.\p{Nd}{1,3}\.\p{Nd}{1,3}\.\p{Nd}|:[0-9A-Fa-f]*:"]
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for match in _IPV4_CANDIDATE.finditer(doc.text):
@@ -491,13 +495,22 @@ class Address(Check):
             # 14 Victoria Road, Leicester LE2 1AB / 7 Elm Close
             self.regex(rf"(?<![\w.,/-])(?!(?:18|19|20)\d\d\b)\d{{1,4}}[A-Za-z]?\b,?[ \t]+{street}{town}{postcode}{end}"),
         ]
+        # The house-number pattern runs on `regex` (look-around); its gate is the same without it: a
+        # digit, then names and a street word (i also standing for İ, which `regex` takes for i
+        # ignoring case and RE2 does not).
+        self._street_gate = (
+            r"\p{Nd}[A-Za-z]?,?[ \t]+[A-Z]\S*[ \t]+(?:\S+[ \t]+){0,2}(?i:" + re.sub("[iI]", "[iIİı]", streets) + ")"
+        )
         said_after = "|".join(map(re.escape, sorted(self.strings("said_after"), key=len, reverse=True)))
         if said_after:
             # After words that say an address follows ("she lives at"), the street may be in lower case.
             self.patterns.append(self.regex(rf"(?i:\b(?:{said_after})[ \t]+)(?P<flag>\d{{1,4}}[A-Za-z]?,?[ \t]+(?:[a-z][\w'’-]*[ \t]+){{1,3}}(?i:{streets})\b)"))
 
     def gates(self) -> list[str | None]:
-        return [re2_gate(p) if p.engine == "re2" else backtracking_gate(p) for p in self.patterns]
+        gates = [re2_gate(p) if p.engine == "re2" else backtracking_gate(p) for p in self.patterns]
+        if gates[1] is None:
+            gates[1] = self._street_gate
+        return gates
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         return self.run_parts(doc, context, None)
