@@ -117,6 +117,8 @@ def _sentence_counts(sentence: str) -> tuple[int, int]:
 @lru_cache(maxsize=2048)  # keys of at most READABILITY_SPAN characters: at most about 40 MB
 def _span_counts(span: str) -> tuple[int, int]:
     words = WORD.findall(span)
+    if words and max(map(len, words)) <= 64:
+        return len(words), sum(map(_syllables, words))  # all short enough to remember: no check a word
     return len(words), sum(syllables(word) for word in words)
 
 
