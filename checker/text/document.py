@@ -95,7 +95,7 @@ class Document:
         spans: list[Span] = []
         text = self.text
         for kind, pattern, needs in (("email", EMAIL, "@"), ("url", URL, "./"), ("mention", MENTION, "@"), ("hashtag", HASHTAG, "#")):
-            if not any(ch in text for ch in needs):  # each pattern needs one of these: most sentences have none
+            if needs[0] not in text and needs[-1] not in text:  # each pattern needs one of these: most sentences have none
                 continue
             if pattern is URL and URL_HINT.search(text) is None:
                 continue
@@ -144,21 +144,24 @@ class Document:
                 return [new(Token, (start, end, text[start:end], lower[start:end])) for start, end in map(_SPAN, WORD.finditer(text))]
             return [Token(m.start(), m.end(), word, word.lower().replace("’", "'")) for m in WORD.finditer(text) for word in (m.group(),)]
         tokens = []
-        specials, ahead = self.special, 0  # both in order: walk them together (what special_at finds)
-        for match in WORD.finditer(self.text):
-            start, end = match.span()
-            while ahead < len(specials) and specials[ahead].end <= start:
+        text = self.text
+        lower = text.lower().replace("’", "'")
+        sliced = len(lower) == len(text) and "Σ" not in text  # as above: each word's lower case is a slice
+        new = tuple.__new__
+        specials, ahead, count = self.special, 0, len(self.special)  # both in order: walk them together (what special_at finds)
+        for start, end in map(_SPAN, WORD.finditer(text)):
+            while ahead < count and specials[ahead].end <= start:
                 ahead += 1
-            span = specials[ahead] if ahead < len(specials) and specials[ahead].start < end else None
+            span = specials[ahead] if ahead < count and specials[ahead].start < end else None
             if span is not None and span.kind != "hashtag":
                 continue
-            word = match.group()
+            word = text[start:end]
             if span is not None and CAMEL_PART.fullmatch(word) is None:
                 # #TraitorsAll reads as "Traitors All": its words are checked one by one.
                 for part in CAMEL_PART.finditer(word):
                     tokens.append(Token(start + part.start(), start + part.end(), part.group(), part.group().lower()))
                 continue
-            tokens.append(Token(start, end, word, word.lower().replace("’", "'")))
+            tokens.append(new(Token, (start, end, word, lower[start:end] if sliced else word.lower().replace("’", "'"))))
         return tokens
 
     @cached_property
