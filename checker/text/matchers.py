@@ -92,7 +92,7 @@ def _word_forms(word: str) -> tuple[str, ...]:
     return (word, ELONGATED.sub(r"\1", word), ELONGATED.sub(r"\1\1", word), DOUBLED.sub(r"\1", word))
 
 
-_short_word_forms = lru_cache(maxsize=65_536)(_word_forms)
+_short_word_forms = lru_cache(maxsize=16_384)(_word_forms)  # at most about 10 MB (words of up to 64 letters)
 
 
 def _word_matches(pattern: str, word: str) -> bool:
