@@ -6,6 +6,7 @@ on first use, and are shared by every thread: they are read-only after that.
 
 from __future__ import annotations
 
+import math
 import re
 import string
 import threading
@@ -19,7 +20,6 @@ from typing import Any
 from checker.policy import Platform
 from checker.text.document import WORD, Document
 
-_lock = threading.Lock()
 _load_lock = threading.RLock()  # re-entrant: one resource may build on another (common words use VADER)
 _loaded: dict[str, Any] = {}
 
@@ -182,8 +182,53 @@ def segment(word: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1024)
 def _segment(word: str) -> tuple[str, ...]:
-    with _lock:
-        return tuple(_segmenter().segment(word))
+    return tuple(_unigram_segment(_segmenter(), word))
+
+
+def _unigram_segment(segmenter: Any, text: str) -> list[str]:
+    """wordsegment's Segmenter.segment, word for word, for a segmenter with no bigrams (ours).
+
+    Without bigrams a word's score does not depend on the word before it, so the best split of
+    what is left of the text is the same whatever came before: remembered by that rest alone,
+    not by (rest, word before) as wordsegment does, it is worked out once instead of once for
+    each of the 24 words that can precede it. The arithmetic, the order candidates are tried in
+    and the tie-breaking (max keeps the first) are wordsegment's, so the words are the same.
+    """
+    if segmenter.bigrams:
+        return list(segmenter.segment(text))
+    unigrams, total, limit, log10 = segmenter.unigrams, segmenter.total, segmenter.limit, math.log10
+    memo: dict[str, tuple[float, list[str]]] = {}
+
+    def score(word: str) -> float:
+        if word in unigrams:
+            return unigrams[word] / total  # type: ignore[no-any-return]
+        return 10.0 / (total * 10 ** len(word))  # type: ignore[no-any-return]
+
+    def search(text: str) -> tuple[float, list[str]]:
+        if text == "":
+            return 0.0, []
+        best: tuple[float, list[str]] | None = None
+        for position in range(1, min(len(text), limit) + 1):
+            prefix, suffix = text[:position], text[position:]
+            rest = memo.get(suffix)
+            if rest is None:
+                rest = memo[suffix] = search(suffix)
+            candidate = (log10(score(prefix)) + rest[0], [prefix] + rest[1])
+            if best is None or candidate > best:
+                best = candidate
+        assert best is not None
+        return best
+
+    # wordsegment's chunks of 250 letters, each led by the last five words of the one before.
+    clean = segmenter.clean(text)
+    words: list[str] = []
+    prefix = ""
+    for offset in range(0, len(clean), 250):
+        _, chunk_words = search(prefix + clean[offset : offset + 250])
+        prefix = "".join(chunk_words[-5:])
+        words.extend(chunk_words[:-5])
+    words.extend(search(prefix)[1])
+    return words
 
 
 _SMALL_CAPITALS = str.maketrans("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnopqrstuvwyz")
