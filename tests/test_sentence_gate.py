@@ -89,3 +89,24 @@ def test_a_looser_gate_matches_wherever_its_pattern_does(text):
             gate = backtracking_gate(pattern)
             if gate is not None and pattern.search(text) is not None:
                 assert re2.search(gate, _encodable(text)) is not None, (check.rule.id, pattern.source)
+
+
+def test_patterns_too_many_for_one_automaton_run_without_a_gate(pack):
+    # 40 patterns of 200 alternatives each: more than RE2's memory for one set, so the set has none
+    # of them and their rule runs on every sentence, finding what it finds without a gate.
+    patterns = ", ".join("'(?:" + "|".join(f"w{i}[a-z]{{1,30}}x{j}" for i in range(200)) + ")'" for j in range(40))
+    rules = pack / "policy" / "rules" / "tone.toml"
+    rules.write_text(rules.read_text(encoding="utf-8") + f"""
+[rules.many_patterns]
+kind = "patterns"
+severity = "warning"
+guideline = "tone"
+message = "“{{match}}” is one of many patterns."
+patterns = [{patterns}]
+examples.flag = ["Say w7abcx3 now"]
+examples.pass = ["Say hello now"]
+""", encoding="utf-8")
+    checker = compile_checker(load_policy(pack))
+    index = next(i for i, c in enumerate(checker.sentence_checks) if c.rule.id == "tone.many_patterns")
+    assert index in checker.gate.always
+    assert [f.rule for f in checker.run("Say w7abcx3 now.", "x", grammar=False).findings if f.rule == "tone.many_patterns"] == ["tone.many_patterns"]

@@ -176,7 +176,14 @@ class SentenceGate:
                 self.always.append(index)
         self._first_words = frozenset(self._word_owners)
         self._sentinel = self._set.Add("")
-        self._set.Compile()
+        try:
+            self._set.Compile()
+        except re2.error:  # more than RE2's memory for one automaton: no pattern gate, every such check runs
+            self.always = sorted({*self.always, *self._ungated})
+            self._owners, self._ungated = {}, {}
+            self._set = re2.Set.SearchSet(options)
+            self._sentinel = self._set.Add("")
+            self._set.Compile()
         self.count = len(checks)
 
     def _add(self, index: int, gates: Sequence[str | None]) -> bool:
