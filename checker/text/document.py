@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
 import emoji
@@ -43,6 +43,19 @@ DOCUMENT_BYTES_PER_CHARACTER = 80
 _SENTENCE_DOCUMENTS: BoundedLru[str, Document] = BoundedLru(
     1024, 16_000_000, lambda text, _doc: DOCUMENT_BYTES_PER_CHARACTER * len(text) + 512
 )
+
+
+def _emoji_in_run(run: str) -> tuple[tuple[int, int], ...]:
+    """The emoji of a run of emoji characters, as (start, end) in it; the same runs recur (🎉, ❤️,
+    🇬🇧), so short ones are remembered."""
+    return _short_run_emoji(run) if len(run) <= 32 else _run_emoji(run)
+
+
+def _run_emoji(run: str) -> tuple[tuple[int, int], ...]:
+    return tuple((e["match_start"], e["match_end"]) for e in emoji.emoji_list(run))
+
+
+_short_run_emoji = lru_cache(maxsize=4096)(_run_emoji)
 
 
 class Token(NamedTuple):  # a tuple: made for every word of every sentence, so it must be cheap
@@ -194,7 +207,7 @@ class Document:
         spans = []
         for run in EMOJI_CANDIDATES.finditer(self.text):
             offset = run.start()
-            spans.extend((offset + e["match_start"], offset + e["match_end"]) for e in emoji.emoji_list(run.group()))
+            spans.extend((offset + start, offset + end) for start, end in _emoji_in_run(run.group()))
         return spans
 
     @cached_property
