@@ -187,3 +187,13 @@ def test_personal_data_patterns_have_no_unbounded_nested_quantifiers():
     assert len(patterns) > 8
     for pattern in patterns:
         assert _unbounded_repeats_holding_repeats(parser.parse(pattern.pattern, pattern.flags).data) == [], pattern.pattern
+
+
+def test_an_empty_personal_context_word_is_a_policy_error_naming_the_table(pack):
+    from checker.errors import PolicyError
+    from checker.text.engine import compile_checker
+
+    identity = pack / "identity.toml"
+    identity.write_text(identity.read_text(encoding="utf-8").replace("personal_context_words = [", 'personal_context_words = ["", ', 1), encoding="utf-8")
+    with pytest.raises(PolicyError, match="personal_context_words"):
+        compile_checker(load_policy(pack))

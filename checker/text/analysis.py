@@ -6,7 +6,9 @@ on first use, and are shared by every thread: they are read-only after that.
 
 from __future__ import annotations
 
+import math
 import re
+import string
 import threading
 import unicodedata
 from collections.abc import Callable
@@ -18,7 +20,6 @@ from typing import Any
 from checker.policy import Platform
 from checker.text.document import WORD, Document
 
-_lock = threading.Lock()
 _load_lock = threading.RLock()  # re-entrant: one resource may build on another (common words use VADER)
 _loaded: dict[str, Any] = {}
 
@@ -50,7 +51,31 @@ def sentiment(text: str) -> float:
 
 @lru_cache(maxsize=4096)
 def _sentiment(text: str) -> float:
-    return float(_vader().polarity_scores(text)["compound"])
+    vader = _vader()
+    if not _has_lexicon_word(vader, text):
+        return 0.0  # what VADER gives a text none of whose words it rates, at a twentieth of the cost
+    return float(vader.polarity_scores(text)["compound"])
+
+
+def _has_lexicon_word(vader: Any, text: str) -> bool:
+    """Whether VADER would rate any word of the text: only a word in its lexicon has a valence (the
+    rest, boosters, negations and punctuation, scale valences), so with none its compound is 0.0.
+    Its words are found as VADER finds them: emoji replaced by descriptions (any emoji, then: ask
+    VADER), the text split at white space, each piece stripped of punctuation unless that leaves
+    two characters or fewer, and looked up in lower case."""
+    if not _vader_emoji_characters().isdisjoint(text):
+        return True
+    lexicon = vader.lexicon
+    for piece in text.split():
+        stripped = piece.strip(string.punctuation)
+        if (piece if len(stripped) <= 2 else stripped).lower() in lexicon:
+            return True
+    return False
+
+
+def _vader_emoji_characters() -> frozenset[str]:
+    """The characters VADER replaces with a description (it looks at one character at a time)."""
+    return _shared("vader_emoji", lambda: frozenset(e for e in _vader().emojis if len(e) == 1))  # type: ignore[no-any-return]
 
 
 def valence(word: str) -> float:
@@ -92,6 +117,8 @@ def _sentence_counts(sentence: str) -> tuple[int, int]:
 @lru_cache(maxsize=2048)  # keys of at most READABILITY_SPAN characters: at most about 40 MB
 def _span_counts(span: str) -> tuple[int, int]:
     words = WORD.findall(span)
+    if words and max(map(len, words)) <= 64:
+        return len(words), sum(map(_syllables, words))  # all short enough to remember: no check a word
     return len(words), sum(syllables(word) for word in words)
 
 
@@ -155,8 +182,53 @@ def segment(word: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1024)
 def _segment(word: str) -> tuple[str, ...]:
-    with _lock:
-        return tuple(_segmenter().segment(word))
+    return tuple(_unigram_segment(_segmenter(), word))
+
+
+def _unigram_segment(segmenter: Any, text: str) -> list[str]:
+    """wordsegment's Segmenter.segment, word for word, for a segmenter with no bigrams (ours).
+
+    Without bigrams a word's score does not depend on the word before it, so the best split of
+    what is left of the text is the same whatever came before: remembered by that rest alone,
+    not by (rest, word before) as wordsegment does, it is worked out once instead of once for
+    each of the 24 words that can precede it. The arithmetic, the order candidates are tried in
+    and the tie-breaking (max keeps the first) are wordsegment's, so the words are the same.
+    """
+    if segmenter.bigrams:
+        return list(segmenter.segment(text))
+    unigrams, total, limit, log10 = segmenter.unigrams, segmenter.total, segmenter.limit, math.log10
+    memo: dict[str, tuple[float, list[str]]] = {}
+
+    def score(word: str) -> float:
+        if word in unigrams:
+            return unigrams[word] / total  # type: ignore[no-any-return]
+        return 10.0 / (total * 10 ** len(word))  # type: ignore[no-any-return]
+
+    def search(text: str) -> tuple[float, list[str]]:
+        if text == "":
+            return 0.0, []
+        best: tuple[float, list[str]] | None = None
+        for position in range(1, min(len(text), limit) + 1):
+            prefix, suffix = text[:position], text[position:]
+            rest = memo.get(suffix)
+            if rest is None:
+                rest = memo[suffix] = search(suffix)
+            candidate = (log10(score(prefix)) + rest[0], [prefix] + rest[1])
+            if best is None or candidate > best:
+                best = candidate
+        assert best is not None
+        return best
+
+    # wordsegment's chunks of 250 letters, each led by the last five words of the one before.
+    clean = segmenter.clean(text)
+    words: list[str] = []
+    prefix = ""
+    for offset in range(0, len(clean), 250):
+        _, chunk_words = search(prefix + clean[offset : offset + 250])
+        prefix = "".join(chunk_words[-5:])
+        words.extend(chunk_words[:-5])
+    words.extend(search(prefix)[1])
+    return words
 
 
 _SMALL_CAPITALS = str.maketrans("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnopqrstuvwyz")

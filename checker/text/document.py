@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
+from functools import cached_property, lru_cache
+from typing import Any, NamedTuple
 
 import emoji
 
@@ -19,6 +18,9 @@ from checker.lru import BoundedLru
 # The order matters: an e-mail address contains what looks like a mention. A Mastodon remote
 # mention (@user@server) is a mention: neither an address nor a link starts right after an "@".
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]|(?<![\w.@-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:ac\.uk|co\.uk|org\.uk|gov\.uk|com|org|net|edu|io|ly)(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]])?", re.I)
+# What every URL holds (a scheme, "www." or one of URL's endings): a text without one has none, and
+# URL, which tries at the start of every word, is not run over it.
+URL_HINT = re.compile(r"https?://|www\.|\.(?:uk|com|org|net|edu|io|ly)", re.I)
 EMAIL = re.compile(r"(?<![A-Za-z0-9._%+@-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{1,30}(?:@[A-Za-z0-9.-]+)?")
 HASHTAG = re.compile(r"(?<![\w#&])#([^\W_][\w]*)")
@@ -33,23 +35,37 @@ _NOT_AFTER = "".join(f"(?<!{a})" for a in (r"\b[A-Z]\.", r"\bDr\.", r"\bMr\.", r
 SENTENCE_END = re.compile(rf"(?<=[.!?…]){_NOT_AFTER}[\"'”’)]*\s+|\n\s*\n|\n(?=\s*[-•*\d])")
 
 
-# A read Document keeps about 40 bytes a character (its tokens, spans and sentences).
-DOCUMENT_BYTES_PER_CHARACTER = 64
+_SPAN = re.Match.span
+
+# A read Document keeps up to about 70 bytes a character (its tokens, spans, sentences, and the
+# word forms and their positions that the phrase lists keep in its cache; measured on real posts).
+DOCUMENT_BYTES_PER_CHARACTER = 80
 _SENTENCE_DOCUMENTS: BoundedLru[str, Document] = BoundedLru(
     1024, 16_000_000, lambda text, _doc: DOCUMENT_BYTES_PER_CHARACTER * len(text) + 512
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+def _emoji_in_run(run: str) -> tuple[tuple[int, int], ...]:
+    """The emoji of a run of emoji characters, as (start, end) in it; the same runs recur (🎉, ❤️,
+    🇬🇧), so short ones are remembered."""
+    return _short_run_emoji(run) if len(run) <= 32 else _run_emoji(run)
+
+
+def _run_emoji(run: str) -> tuple[tuple[int, int], ...]:
+    return tuple((e["match_start"], e["match_end"]) for e in emoji.emoji_list(run))
+
+
+_short_run_emoji = lru_cache(maxsize=4096)(_run_emoji)
+
+
+class Token(NamedTuple):  # a tuple: made for every word of every sentence, so it must be cheap
     start: int
     end: int
     text: str
     lower: str
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     start: int
     end: int
     kind: str  # url, email, mention, hashtag
@@ -64,17 +80,37 @@ class Document:
         sentiment check both read it, and a draft's sentences come back at every keystroke."""
         return _SENTENCE_DOCUMENTS.get_or_compute(text, lambda: Document(text))
 
+    @staticmethod
+    def of_post(text: str) -> Document:
+        """A post read from its sentences' shared Documents (`of_sentence`): its words, spans and
+        emoji are theirs, moved to where each sentence starts, so a post's sentences are read
+        once for every rule (and not again when a draft comes back with one sentence changed).
+        None of them crosses a sentence boundary: sentences end at white space, which no word,
+        link, mention, hashtag or emoji holds (tests/test_document.py checks it)."""
+        doc = Document(text)
+        sentences = doc.sentences
+        if len(sentences) == 1 and sentences[0] == (0, len(text)):
+            return Document.of_sentence(text)
+        doc.parts = [(start, Document.of_sentence(text[start:end])) for start, end in sentences]
+        return doc
+
     def __init__(self, text: str) -> None:
         self.text = text
         self.cache: dict[str, Any] = {}  # what rule kinds derive from the text once per document
+        # (offset, Document) of each sentence, when the post is read from them (`of_post`).
+        self.parts: list[tuple[int, Document]] | None = None
 
     @cached_property
     def special(self) -> list[Span]:
         """URLs, e-mail addresses, mentions and hashtags, in order, never overlapping."""
+        if self.parts is not None:
+            return [Span(s.start + offset, s.end + offset, s.kind) for offset, part in self.parts for s in part.special]
         spans: list[Span] = []
         text = self.text
         for kind, pattern, needs in (("email", EMAIL, "@"), ("url", URL, "./"), ("mention", MENTION, "@"), ("hashtag", HASHTAG, "#")):
-            if not any(ch in text for ch in needs):  # each pattern needs one of these: most sentences have none
+            if needs[0] not in text and needs[-1] not in text:  # each pattern needs one of these: most sentences have none
+                continue
+            if pattern is URL and URL_HINT.search(text) is None:
                 continue
             # `spans` is sorted and never overlaps, and one pattern's matches come in order: one walk
             # along both finds the overlaps (comparing each match with every span taken was quadratic:
@@ -109,24 +145,36 @@ class Document:
     @cached_property
     def tokens(self) -> list[Token]:
         """Words outside URLs, e-mail addresses and mentions (hashtag words are kept, without '#')."""
+        if self.parts is not None:
+            return [Token(t.start + offset, t.end + offset, t.text, t.lower) for offset, part in self.parts for t in part.tokens]
         if not self.special:  # most sentences: no span to look up for each word
-            return [Token(m.start(), m.end(), word, word.lower().replace("’", "'")) for m in WORD.finditer(self.text) for word in (m.group(),)]
+            text = self.text
+            lower = text.lower().replace("’", "'")
+            # Lowered whole, each word is lowered as on its own when no character changes length
+            # and there is no capital sigma (whose lower case depends on the letters after it).
+            if len(lower) == len(text) and "Σ" not in text:
+                new = tuple.__new__
+                return [new(Token, (start, end, text[start:end], lower[start:end])) for start, end in map(_SPAN, WORD.finditer(text))]
+            return [Token(m.start(), m.end(), word, word.lower().replace("’", "'")) for m in WORD.finditer(text) for word in (m.group(),)]
         tokens = []
-        specials, ahead = self.special, 0  # both in order: walk them together (what special_at finds)
-        for match in WORD.finditer(self.text):
-            start, end = match.span()
-            while ahead < len(specials) and specials[ahead].end <= start:
+        text = self.text
+        lower = text.lower().replace("’", "'")
+        sliced = len(lower) == len(text) and "Σ" not in text  # as above: each word's lower case is a slice
+        new = tuple.__new__
+        specials, ahead, count = self.special, 0, len(self.special)  # both in order: walk them together (what special_at finds)
+        for start, end in map(_SPAN, WORD.finditer(text)):
+            while ahead < count and specials[ahead].end <= start:
                 ahead += 1
-            span = specials[ahead] if ahead < len(specials) and specials[ahead].start < end else None
+            span = specials[ahead] if ahead < count and specials[ahead].start < end else None
             if span is not None and span.kind != "hashtag":
                 continue
-            word = match.group()
+            word = text[start:end]
             if span is not None and CAMEL_PART.fullmatch(word) is None:
                 # #TraitorsAll reads as "Traitors All": its words are checked one by one.
                 for part in CAMEL_PART.finditer(word):
                     tokens.append(Token(start + part.start(), start + part.end(), part.group(), part.group().lower()))
                 continue
-            tokens.append(Token(start, end, word, word.lower().replace("’", "'")))
+            tokens.append(new(Token, (start, end, word, lower[start:end] if sliced else word.lower().replace("’", "'"))))
         return tokens
 
     @cached_property
@@ -154,10 +202,12 @@ class Document:
         The emoji library reads text a character at a time; handing it only the runs of
         characters that can be part of an emoji keeps a long post fast.
         """
+        if self.parts is not None:
+            return [(start + offset, end + offset) for offset, part in self.parts for start, end in part.emoji]
         spans = []
         for run in EMOJI_CANDIDATES.finditer(self.text):
             offset = run.start()
-            spans.extend((offset + e["match_start"], offset + e["match_end"]) for e in emoji.emoji_list(run.group()))
+            spans.extend((offset + start, offset + end) for start, end in _emoji_in_run(run.group()))
         return spans
 
     @cached_property

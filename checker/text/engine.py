@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -9,9 +10,10 @@ from typing import Any
 
 from checker.errors import CheckTimeoutError, InputError
 from checker.findings import SEVERITIES, Finding, Report
-from checker.lru import BoundedLru, approximate_size
+from checker.lru import BoundedLru
 from checker.policy import Example, Policy, Rule, load_policy
 from checker.text.document import Document
+from checker.text.gate import SentenceGate
 from checker.text.rules import Check, Context, compile_rule
 from checker.text.wordforms import release_lexicon
 
@@ -55,18 +57,24 @@ class CompiledChecker:
     policy: Policy
     profile: str
     checks: tuple[Check, ...]
-    memo: BoundedLru[str, tuple[tuple[Finding, ...], ...]] = field(default_factory=lambda: _sentence_memo(), compare=False, repr=False)
+    memo: BoundedLru[str, SentenceFindings] = field(default_factory=lambda: _sentence_memo(), compare=False, repr=False)
+    gate: SentenceGate = field(init=False, compare=False, repr=False)
+    sentence_checks: tuple[Check, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        sentence_checks = tuple(c for c in self.checks if c.scope == "sentence")
+        object.__setattr__(self, "sentence_checks", sentence_checks)  # frozen: set once, here
+        object.__setattr__(self, "gate", SentenceGate(sentence_checks))
 
     def run(self, text: str, platform: str, grammar: bool = True, budget: float = CHECK_BUDGET_SECONDS) -> Report:
         context = Context(platform=self.policy.platform(platform), policy=self.policy)
         limit = _Budget(budget)
-        doc = Document(text)
-        sentence_checks = [c for c in self.checks if c.scope == "sentence"]
+        doc = Document.of_post(text)
+        sentence_checks = self.sentence_checks
         found: dict[str, list[Finding]] = {c.rule.id: [] for c in self.checks}
         for start, end in doc.sentences:
-            for check, findings in zip(sentence_checks, self._sentence_findings(text[start:end], sentence_checks, context), strict=True):
-                if findings:  # most checks find nothing in most sentences: skip the generator
-                    found[check.rule.id].extend(replace(f, start=f.start + start, end=f.end + start) for f in findings)
+            for index, findings in self._sentence_findings(text[start:end], sentence_checks, context):
+                found[sentence_checks[index].rule.id].extend(replace(f, start=f.start + start, end=f.end + start) for f in findings)
             limit.check()
         for check in self.checks:
             if check.scope != "sentence":
@@ -102,17 +110,39 @@ class CompiledChecker:
             stats["omitted_findings"] = omitted
         return Report.build(findings, stats)
 
-    def _sentence_findings(self, sentence: str, checks: list[Check], context: Context) -> tuple[tuple[Finding, ...], ...]:
+    def _sentence_findings(self, sentence: str, checks: tuple[Check, ...], context: Context) -> SentenceFindings:
+        """(index in `checks`, findings) of the checks that find something in the sentence."""
         cached = self.memo.get(sentence)
         if cached is None:
             doc = Document.of_sentence(sentence)
-            cached = tuple(tuple(check.run(doc, context)) for check in checks)
+            # Only the checks whose gates open run; most checks find nothing in most sentences,
+            # and only the others are kept.
+            cached = tuple(
+                (index, found)
+                for index, parts in self.gate.open_checks(doc)
+                if (found := tuple(checks[index].run_parts(doc, context, parts)))
+            )
             self.memo.put(sentence, cached)
         return cached
 
 
-def _sentence_memo() -> BoundedLru[str, tuple[tuple[Finding, ...], ...]]:
-    return BoundedLru(SENTENCE_MEMO_SIZE, SENTENCE_MEMO_BYTES, lambda sentence, found: approximate_size(sentence) + approximate_size(found))
+# A sentence's findings: (index of the check, its findings) for each check that found something.
+SentenceFindings = tuple[tuple[int, tuple[Finding, ...]], ...]
+
+
+def _sentence_memo() -> BoundedLru[str, SentenceFindings]:
+    return BoundedLru(SENTENCE_MEMO_SIZE, SENTENCE_MEMO_BYTES, _memo_bytes)
+
+
+def _memo_bytes(sentence: str, found: SentenceFindings) -> int:
+    """About what a memo entry keeps alive (within 15% of approximate_size, which walks every field
+    and cost a tenth of checking the sentence); a finding's rule, category and guideline are the
+    policy's own strings, shared, but counted all the same."""
+    size = sys.getsizeof(sentence) + 64 + 72 * len(found)
+    for _, findings in found:
+        for f in findings:
+            size += 360 + sys.getsizeof(f.message) + sys.getsizeof(f.guideline) + sum(64 + sys.getsizeof(s) for s in f.suggestions)
+    return size
 
 
 def _most_severe(findings: list[Finding], most: int) -> tuple[list[Finding], int]:

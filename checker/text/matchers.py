@@ -78,6 +78,11 @@ def make_phrase(text: str, suggestions: Sequence[str] = (), hyphen_or_space: boo
 
 
 def _forms(word: str) -> tuple[str, ...]:
+    """`_word_forms`, remembered for words of up to 64 letters (words recur; a 100,000-letter one is not kept)."""
+    return _short_word_forms(word) if len(word) <= 64 else _word_forms(word)
+
+
+def _word_forms(word: str) -> tuple[str, ...]:
     """The word, and for "fuuuck" or "sooo" the word with stretched letters squeezed to one and to two (and every double to one)."""
     if word.endswith("'s") and len(word) > 3:
         return (word, word[:-2])  # the possessive: "chairman's" is "chairman"
@@ -85,6 +90,9 @@ def _forms(word: str) -> tuple[str, ...]:
         return (word,)
     # A stretched word stretches more than one letter ("fuuckkkk"): squeeze every double too.
     return (word, ELONGATED.sub(r"\1", word), ELONGATED.sub(r"\1\1", word), DOUBLED.sub(r"\1", word))
+
+
+_short_word_forms = lru_cache(maxsize=16_384)(_word_forms)  # at most about 10 MB (words of up to 64 letters)
 
 
 def _word_matches(pattern: str, word: str) -> bool:
@@ -122,10 +130,17 @@ class PhraseIndex:
         self._prefix_start = (
             re.compile("|".join(re.escape(p.words[0][:-1]) for p in self.prefixed)) if self.prefixed else None
         )
-        self._prefix_in_lines = (
-            re.compile("^(?:" + self._prefix_start.pattern + ")", re.MULTILINE) if self._prefix_start else None
+        # Matches a whole line of `word_forms`' lines that starts with a listed prefix.
+        self._prefix_lines = (
+            re.compile("^(?:" + self._prefix_start.pattern + ")[^\n]*", re.MULTILINE) if self._prefix_start else None
         )
-        self._first_words = frozenset(self.exact)
+        self.first_words = frozenset(self.exact)
+        # For a first word all of whose phrases go on with a listed word ("the elderly", "on campus"):
+        # those second words, one of which must be in a text for the first word to start a match there.
+        self._second_words: dict[str, frozenset[str]] = {}
+        for word, phrases in self.exact.items():
+            if all(len(p.words) > 1 and not p.words[1].endswith("*") for p in phrases):
+                self._second_words[word] = frozenset(p.words[1] for p in phrases)
 
     def __len__(self) -> int:
         return sum(map(len, self.exact.values())) + len(self.prefixed)
@@ -152,12 +167,15 @@ class PhraseIndex:
 
     def finditer(self, doc: Document) -> Iterator[PhraseMatch]:
         """Non-overlapping matches, left to right, the longest phrase first."""
-        if not self._could_match(doc):
+        starts = self._starts(doc)
+        if not starts:
             return
         tokens = doc.tokens
         text = doc.text
-        index = 0
-        while index < len(tokens):
+        free = 0  # the first token not inside a match already made
+        for index in starts:
+            if index < free:
+                continue
             token = tokens[index]
             matched = None
             for phrase in self._candidates(token.lower):
@@ -165,21 +183,45 @@ class PhraseIndex:
                     matched = phrase
                     break
             if matched is None:
-                index += 1
                 continue
             last = tokens[index + len(matched.words) - 1]
             end = last.end
             if last.lower.endswith("'s") and matched.words[-1] == last.lower[:-2]:
                 end -= 2  # leave the possessive outside the span, so a replacement keeps it
             yield PhraseMatch(token.start, end, matched, index)
-            index += len(matched.words)
+            free = index + len(matched.words)
 
-    def _could_match(self, doc: Document) -> bool:
-        """Whether any word of the document can start a phrase: most lists have no word in most sentences."""
+    def word_may_start(self, word: str, forms: frozenset[str]) -> bool:
+        """Whether one of `word`'s phrases can match in a text with these word forms: "the" starts
+        none in a text without "elderly", "disabled" or another word that follows it in the list."""
+        seconds = self._second_words.get(word)
+        return seconds is None or not seconds.isdisjoint(forms)
+
+    @property
+    def has_prefixes(self) -> bool:
+        return self._prefix_lines is not None
+
+    def has_prefixed_start(self, doc: Document) -> bool:
+        """Whether a word of the document starts with one of the list's prefixes ("fuck*")."""
+        return self._prefix_lines is not None and self._prefix_lines.search(word_forms(doc)[1]) is not None
+
+    def _starts(self, doc: Document) -> list[int]:
+        """The tokens that can start a phrase, in order: found by set intersection with the
+        document's word forms (C speed), not by looking up every token of every sentence for every list."""
         forms, lines = word_forms(doc)
-        if not self._first_words.isdisjoint(forms):
-            return True
-        return self._prefix_in_lines is not None and self._prefix_in_lines.search(lines) is not None
+        hits = self.first_words & forms
+        if hits and self._second_words:
+            hits = frozenset(word for word in hits if self.word_may_start(word, forms))
+        if self._prefix_lines is not None:
+            prefixed = self._prefix_lines.findall(lines)
+            if prefixed:
+                hits = hits.union(prefixed)
+        if not hits:
+            return []
+        positions = form_positions(doc)
+        if len(hits) == 1:
+            return positions[next(iter(hits))]  # in order, each token once
+        return sorted({index for form in hits for index in positions[form]})
 
     @staticmethod
     def _follows(phrase: Phrase, tokens: list[Token], index: int, text: str) -> bool:
@@ -203,4 +245,19 @@ def word_forms(doc: Document) -> tuple[frozenset[str], str]:
     if cached is None:
         forms = frozenset(form for token in doc.tokens for form in _forms(token.lower))
         cached = doc.cache["word_forms"] = (forms, "\n".join(forms))
-    return cached
+    return cached  # type: ignore[no-any-return]
+
+
+def form_positions(doc: Document) -> dict[str, list[int]]:
+    """For each form of a word of the document, the tokens that have it, in order (each once); computed
+    once, and only for a document in which some list has a word (most sentences have none)."""
+    positions = doc.cache.get("form_positions")
+    if positions is None:
+        positions = {}
+        for index, token in enumerate(doc.tokens):
+            for form in _forms(token.lower):
+                found = positions.setdefault(form, [])
+                if not found or found[-1] != index:  # "sooo" squeezes to "so" twice
+                    found.append(index)
+        doc.cache["form_positions"] = positions
+    return positions  # type: ignore[no-any-return]

@@ -23,6 +23,7 @@ from typing import Any
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher, PhoneNumberType
+from phonenumbers.phonenumberutil import _VALID_PUNCTUATION  # the separators its matcher allows in a number
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
 from stdnum.gb import nhs
@@ -32,6 +33,7 @@ from checker.policy import Policy
 from checker.text import analysis
 from checker.text.document import Document
 from checker.text.matchers import PhraseIndex
+from checker.text.gate import backtracking_gate, re2_gate
 from checker.text.rules import Check, Context
 
 # --- phone numbers -----------------------------------------------------------------------
@@ -60,6 +62,11 @@ UNASSIGNED_MIN_DIGITS = 10
 # it is this long: shorter ones (eight-digit local numbers) look like any other figure.
 ALSO_REGIONS_MIN_DIGITS = 9
 _DIGIT = re.compile(r"\d")
+# Seven digits that phonenumbers' matcher could read as one number: at most four of its separators
+# (spaces, dots, dashes, brackets, "x"...) between each two. A sentence with none ("12 students
+# in 2023") has no phone number, and the matcher's two passes over it are skipped.
+_SEVEN_DIGITS = re.compile(r"\d(?:[" + _VALID_PUNCTUATION + r"]{0,4}\d){6}", re.IGNORECASE)
+_SEVEN_DIGITS_GATE = r"(?i:\p{Nd}(?:[" + _VALID_PUNCTUATION + r"]{0,4}\p{Nd}){6})"  # the same, for RE2
 # Candidates phonenumbers tries in one pass over a text: a post has a handful; a paste of thousands of
 # figures stops here rather than taking seconds (each try parses a number).
 MAX_TRIES = 500
@@ -118,7 +125,7 @@ def _phone_numbers(doc: Document, settings: PhoneSettings) -> list[PhoneHit]:
     text = doc.text
     # The shortest number anywhere has 7 digits with its area code; links' digits (t.co/x1y2) do not count.
     digits = len(_DIGIT.findall(text))
-    if digits < 7 or digits - sum(len(_DIGIT.findall(text, span.start, span.end)) for span in doc.special) < 7:
+    if digits < 7 or _SEVEN_DIGITS.search(text) is None or digits - sum(len(_DIGIT.findall(text, span.start, span.end)) for span in doc.special) < 7:
         return []
     hits: list[PhoneHit] = []
     covered = bytearray(len(text))  # characters already read as part of a number
@@ -226,7 +233,13 @@ class Phone(Check):
         words = privacy_settings(policy).get("personal_context_words", [])
         if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
             raise self.error("identity.toml [privacy] personal_context_words must be a list of words and phrases")
-        self.personal_words = PhraseIndex(dict.fromkeys(words, ())) if words else None
+        try:
+            self.personal_words = PhraseIndex(dict.fromkeys(words, ())) if words else None
+        except ValueError as problem:  # a phrase with no words ("")
+            raise self.error(f"identity.toml [privacy] personal_context_words: {problem}") from None
+
+    def gates(self) -> list[str]:
+        return [_SEVEN_DIGITS_GATE]
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         hits = [h for h in find_phone_numbers(doc, self.settings) if h.type in self.types and not h.own]
@@ -241,6 +254,8 @@ class Phone(Check):
 # --- e-mail addresses --------------------------------------------------------------------
 
 _LOCAL_PARTS = re.compile(r"[a-z]+")
+# What every address the Document finds holds (its pattern without the look-behind), for RE2.
+_EMAIL_GATE = r"[A-Za-z0-9._%+-]@[A-Za-z0-9.-]+\.[A-Za-z]{2}"
 EMAIL_CLASSES = ("private", "named")
 
 
@@ -273,6 +288,9 @@ class Email(Check):
         if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
             raise self.error("identity.toml [privacy] personal_mail_domains must be a list of domains")
         self.personal_domains = tuple(d.lower() for d in domains)
+
+    def gates(self) -> list[str]:
+        return [_EMAIL_GATE]
 
     def classify(self, address: str) -> str:
         """"role", "private", "named" or "other" (not personal)."""
@@ -330,6 +348,9 @@ def is_card_number(candidate: str) -> bool:
 class CardNumber(Check):
     """Payment card numbers (Luhn check digit)."""
 
+    def gates(self) -> list[str]:
+        return [r"\p{Nd}(?:[ -]?\p{Nd}){11}"]  # what every candidate starts with
+
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for match in _CARD_CANDIDATE.finditer(doc.text):
             if is_card_number(match.group()) and doc.special_at(*match.span()) is None:
@@ -342,6 +363,10 @@ _IBAN_CANDIDATE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b", re.I)
 
 class Iban(Check):
     """International bank account numbers (ISO 13616: the country's length and layout, mod 97)."""
+
+    def gates(self) -> list[str]:
+        # A candidate's country, check digits and eleven more ([A-Z] ignoring case holds only letters).
+        return [r"\pL\pL\p{Nd}\p{Nd}(?: ?[\pL0-9]){11}"]
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for match in _IBAN_CANDIDATE.finditer(doc.text):
@@ -378,15 +403,28 @@ class NhsNumber(Check):
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         cues: list[int] | None = None
-        for match in _NHS_CANDIDATE.finditer(doc.text):
-            found = match.group()
-            if not nhs.is_valid(found) or doc.special_at(*match.span()) is not None:
-                continue
-            if cues is None:
-                cues = [m.end for m in self.near.finditer(doc)] if self.near is not None else []
-            grouped = bool(re.fullmatch(r"\d{3} \d{3} \d{4}", found))
-            if grouped or any(0 <= match.start() - end <= self.within for end in cues):
-                yield self.finding(match.start(), match.end(), match=found)
+        # A number lies inside one sentence (digits, spaces and hyphens hold no sentence end), so each
+        # sentence's numbers are found once; the words before them are looked for in the whole post.
+        for offset, part in doc.parts if doc.parts is not None else [(0, doc)]:
+            for start, end, found in _nhs_numbers(part):
+                start, end = start + offset, end + offset
+                if cues is None:
+                    cues = [m.end for m in self.near.finditer(doc)] if self.near is not None else []
+                grouped = bool(re.fullmatch(r"\d{3} \d{3} \d{4}", found))
+                if grouped or any(0 <= start - cue <= self.within for cue in cues):
+                    yield self.finding(start, end, match=found)
+
+
+def _nhs_numbers(doc: Document) -> list[tuple[int, int, str]]:
+    """Valid NHS numbers outside links and handles: (start, end, number); computed once a document."""
+    found = doc.cache.get("nhs_numbers")
+    if found is None:
+        found = doc.cache["nhs_numbers"] = [
+            (*match.span(), match.group())
+            for match in _NHS_CANDIDATE.finditer(doc.text)
+            if nhs.is_valid(match.group()) and doc.special_at(*match.span()) is None
+        ]
+    return found  # type: ignore[no-any-return]
 
 
 # --- IP addresses -------------------------------------------------------------------------
@@ -397,6 +435,10 @@ _IPV6_CANDIDATE = re.compile(r"(?<![\w:.])[0-9a-f:]{3,39}(?:%\w{1,16})?(?![\w:])
 
 class IpAddress(Check):
     """IPv4 and IPv6 addresses, which identify a person's device."""
+
+    def gates(self) -> list[str]:
+        # An IPv4 candidate's four numbers; an IPv6 one's two colons with only hex digits between.
+        return [r"\p{Nd}\.\p{Nd}{1,3}\.\p{Nd}{1,3}\.\p{Nd}|:[0-9A-Fa-f]*:"]
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for match in _IPV4_CANDIDATE.finditer(doc.text):
@@ -453,14 +495,31 @@ class Address(Check):
             # 14 Victoria Road, Leicester LE2 1AB / 7 Elm Close
             self.regex(rf"(?<![\w.,/-])(?!(?:18|19|20)\d\d\b)\d{{1,4}}[A-Za-z]?\b,?[ \t]+{street}{town}{postcode}{end}"),
         ]
+        # The house-number pattern runs on `regex` (look-around); its gate is the same without it: a
+        # digit, then names and a street word (i also standing for İ, which `regex` takes for i
+        # ignoring case and RE2 does not).
+        self._street_gate = (
+            r"\p{Nd}[A-Za-z]?,?[ \t]+[A-Z]\S*[ \t]+(?:\S+[ \t]+){0,2}(?i:" + re.sub("[iI]", "[iIİı]", streets) + ")"
+        )
         said_after = "|".join(map(re.escape, sorted(self.strings("said_after"), key=len, reverse=True)))
         if said_after:
             # After words that say an address follows ("she lives at"), the street may be in lower case.
             self.patterns.append(self.regex(rf"(?i:\b(?:{said_after})[ \t]+)(?P<flag>\d{{1,4}}[A-Za-z]?,?[ \t]+(?:[a-z][\w'’-]*[ \t]+){{1,3}}(?i:{streets})\b)"))
 
+    def gates(self) -> list[str | None]:
+        gates = [re2_gate(p) if p.engine == "re2" else backtracking_gate(p) for p in self.patterns]
+        if gates[1] is None:
+            gates[1] = self._street_gate
+        return gates
+
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        return self.run_parts(doc, context, None)
+
+    def run_parts(self, doc: Document, context: Context, parts: frozenset[int] | None) -> Iterator[Finding]:
         seen: list[tuple[int, int]] = []
-        for pattern in self.patterns:
+        for index, pattern in enumerate(self.patterns):
+            if parts is not None and index not in parts:
+                continue  # its gate says it matches nowhere in this text
             for match in pattern.finditer(doc.text):
                 start, end = match.span("flag") if "flag" in pattern.groupindex else match.span()
                 if any(s < end and start < e for s, e in seen) or doc.special_at(start, end) is not None:

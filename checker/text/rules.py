@@ -10,7 +10,7 @@ the rule and the problem.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from checker.lru import BoundedLru, approximate_size
 from checker.policy import Platform, Policy, Rule, check_message
 from checker.text import analysis
 from checker.text.document import Document, Token
+from checker.text.gate import backtracking_gate, re2_gate
 from checker.text.context import Context as TermContext
 from checker.text.context import compile_phrases as compile_context
 from checker.text.matchers import PhraseIndex, make_phrase
@@ -73,6 +74,21 @@ class Check:
 
     def run(self, doc: Document, context: Context) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def gates(self) -> Sequence[str | None] | None:
+        """RE2 patterns, one a part of the check, of which one must match a sentence for the part
+        to find anything in it (None for a part that must always run); None if the check has no
+        gate. The engine runs them all in one pass (checker.text.gate) and calls `run_parts`."""
+        return None
+
+    def run_parts(self, doc: Document, context: Context, parts: frozenset[int] | None) -> Iterable[Finding]:
+        """`run`, for only the parts whose gates opened (all of them when `parts` is None)."""
+        return self.run(doc, context)
+
+    def word_gate(self) -> PhraseIndex | None:
+        """A phrase list that must have a match starting in a sentence for the check to find anything
+        in it (None if none must): the engine looks up all such lists' first words at once."""
+        return None
 
     def finding(self, start: int, end: int, suggestions: Iterable[str] = (), message: str | None = None, **values: Any) -> Finding:
         suggestions = tuple(s for s in suggestions)
@@ -205,6 +221,9 @@ class Terms(Check):
                 contexts[term] = compiled if earlier is None else TermContext(earlier.only_in + compiled.only_in, earlier.not_in + compiled.not_in)
         return contexts
 
+    def word_gate(self) -> PhraseIndex:
+        return self.index
+
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         matches = list(self.index.finditer(doc))
         if not matches:
@@ -289,9 +308,17 @@ class Patterns(Check):
         self.allowed = {_alnum(a) for a in self.strings("allow")}
         self.inside = set(self.strings("inside"))
 
+    def gates(self) -> list[str | None]:
+        # A pattern RE2 runs gates itself; one on a backtracking engine (lookaround) is gated by a looser one.
+        return [re2_gate(p) if p.engine == "re2" else backtracking_gate(p) for p in self.patterns]
+
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
+        return self.run_parts(doc, context, None)
+
+    def run_parts(self, doc: Document, context: Context, parts: frozenset[int] | None) -> Iterator[Finding]:
         seen: set[tuple[int, int]] = set()
-        for pattern, match in ((p, m) for p in self.patterns for m in p.finditer(doc.text)):
+        patterns = self.patterns if parts is None else [p for i, p in enumerate(self.patterns) if i in parts]
+        for pattern, match in ((p, m) for p in patterns for m in p.finditer(doc.text)):
             start, end = match.span("flag") if "flag" in pattern.groupindex and match.group("flag") else match.span()
             if start == end or (start, end) in seen:
                 continue
@@ -325,9 +352,28 @@ class Shouting(Check):
         self.acronyms = {a.upper() for a in self.strings("acronyms")}
         self.min_letters = self.options.get("min_letters", 3)
         self.min_words = self.options.get("min_words", 2)
+        # This check's entry in a Document's cache: an object of its own, never reused by another check.
+        self._cache_key = _CacheKey(f"shouting:{self.rule.id}")
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
-        runs: list[list[tuple[int, int]]] = []
+        # A run of capitals never crosses a sentence's end (the . ! ? or line break between them
+        # parts it), so a post's runs are its sentences' runs, each found once a sentence.
+        parts = doc.parts if doc.parts is not None else [(0, doc)]
+        runs = [[(start + offset, end + offset) for start, end in run] for offset, part in parts for run in self._runs(part)]
+        # One word in capitals is emphasis, a note; several are shouting.
+        emphasis_only = sum(map(len, runs)) < self.min_words
+        for run in runs:
+            start, end = run[0][0], run[-1][1]
+            text = doc.text[start:end]
+            finding = self.finding(start, end, [_sentence_case(text)], match=text)
+            yield _with_severity(finding, "info") if emphasis_only else finding
+
+    def _runs(self, doc: Document) -> list[list[tuple[int, int]]]:
+        """The runs of shouted words in a document (remembered with it: sentences come back)."""
+        runs = doc.cache.get(self._cache_key)
+        if runs is not None:
+            return runs  # type: ignore[no-any-return]
+        runs = []
         previous_end = -1
         for token in doc.tokens:
             if not self._is_shout(doc, token):
@@ -340,13 +386,8 @@ class Shouting(Check):
                 runs.append([(token.start, token.end)])
             previous_end = token.end
         runs = [run for run in runs if len(run) >= 2 or run[0][1] - run[0][0] >= self.min_letters]
-        # One word in capitals is emphasis, a note; several are shouting.
-        emphasis_only = sum(map(len, runs)) < self.min_words
-        for run in runs:
-            start, end = run[0][0], run[-1][1]
-            text = doc.text[start:end]
-            finding = self.finding(start, end, [_sentence_case(text)], match=text)
-            yield _with_severity(finding, "info") if emphasis_only else finding
+        doc.cache[self._cache_key] = runs
+        return runs
 
     def _is_shout(self, doc: Document, token: Token) -> bool:
         if not token.text.isupper():
@@ -358,6 +399,14 @@ class Shouting(Check):
             return False
         # Acronyms are short; a long word in capitals (GRADUATES) is shouting even if uncommon.
         return len(letters) >= 6 or analysis.is_common_word(token.lower)
+
+
+class _CacheKey(str):
+    """A key for a Document's cache that equals only itself (a check's own, though named by its rule)."""
+
+    __slots__ = ()
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
 
 
 def _sentence_case(text: str) -> str:
@@ -486,6 +535,9 @@ class HashtagCase(Check):
             raise self.error(f"letters must be 'lower' or 'upper', not {self.letters!r}")
         self.single_word_count = self.options.get("single_word_count", 10_000)
 
+    def gates(self) -> list[str]:
+        return ["#"]  # every hashtag has one
+
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for span in doc.spans_of("hashtag"):
             body = doc.text[span.start + 1 : span.end]
@@ -533,6 +585,9 @@ class FancyText(Check):
     BETWEEN = "\\s\U0001d400-\U0001d7ff\uff10-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189\u1d00-\u1d2b\u0250-\u02af"
     FANCY = re.compile(f"[{LETTERS}]+(?:[{BETWEEN}]*[{LETTERS}])?")
 
+    def gates(self) -> list[str]:
+        return [f"[{self.LETTERS}]"]
+
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for match in self.FANCY.finditer(doc.text):
             found = match.group()
@@ -548,6 +603,8 @@ class SentenceLength(Check):
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         limit = self.options["max_words"]
+        if len(doc.tokens) <= limit:
+            return  # no sentence has more words than the text (most sentences are well within the limit)
         for start, end in doc.sentences:
             words = len(doc.words_in(start, end))
             if words > limit:
@@ -582,6 +639,8 @@ class Masked(Check):
     # the two runs was ambiguous, and "a" + "1" * 99998 + "_" took 201 s.
     TOKEN = re.compile(r"(?<![\w*@#$!])[a-z]++[*!@#$%1310][a-z*!@#$%1310]*(?![\w*@#$])", re.I)
     LEET = str.maketrans({"!": "i", "1": "i", "@": "a", "$": "s", "3": "e", "0": "o", "#": "*", "%": "*"})
+    # What every TOKEN holds: a letter (all that [a-z] matches ignoring case are letters: ı, ſ, K...) then a mask.
+    GATE = r"\pL[*!@#$%130]"
 
     def setup(self, policy: Policy) -> None:
         words: set[str] = set()
@@ -596,6 +655,16 @@ class Masked(Check):
                 (prefixes if word.endswith("*") else words).add(word.lower().rstrip("*"))
         self.words = words
         self.prefixes = prefixes
+        # A masked word fits only listed words of its length and first letter, and prefixes of its first letter.
+        self._words_by_shape: dict[tuple[int, str], list[str]] = {}
+        for word in words:
+            self._words_by_shape.setdefault((len(word), word[:1]), []).append(word)
+        self._prefixes_by_letter: dict[str, list[str]] = {}
+        for prefix in prefixes:
+            self._prefixes_by_letter.setdefault(prefix[:1], []).append(prefix)
+
+    def gates(self) -> list[str]:
+        return [self.GATE]
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for match in self.TOKEN.finditer(doc.text):
@@ -605,9 +674,9 @@ class Masked(Check):
             masked = found.lower().translate(self.LEET)
             if len(masked) < 3:
                 continue
-            if any(self._fits(masked, word) for word in self.words) or any(
+            if any(self._fits(masked, word) for word in self._words_by_shape.get((len(masked), masked[0]), ())) or any(
                 len(masked) >= len(prefix) and self._fits(masked[: len(prefix)], prefix) and (masked[len(prefix) :].isalpha() or len(masked) == len(prefix))
-                for prefix in self.prefixes
+                for prefix in self._prefixes_by_letter.get(masked[0], ())
             ):
                 yield self.finding(match.start(), match.end(), match=found)
 
@@ -654,6 +723,9 @@ class Attack(Check):
             self.not_in = TermContext(not_in=compile_context(self.strings("not_in")))
         except ValueError as problem:
             raise self.error(f"not_in: {problem}") from None
+
+    def word_gate(self) -> PhraseIndex:
+        return self.targets
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         tokens = doc.tokens

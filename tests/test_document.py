@@ -1,0 +1,63 @@
+"""A post read from its sentences' Documents has exactly the words, spans and emoji of one read whole."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
+
+from checker.text.document import Document
+
+# What sits at sentence boundaries and inside the spans a Document finds.
+PIECES = st.sampled_from(
+    [
+        "Hello", "WOW", "it’s", "don't", "#DataScience", "#a", "@user", "@user@mastodon.social", "jane.smith@gmail.com",
+        "https://le.ac.uk/x?y=1.", "www.le.ac.uk", "le.ac.uk/courses", "Dr.", "e.g.", "A.", "1️⃣", "#️⃣", "🎉", "👩\u200d🔬",
+        "🇬🇧", "©", "\u200d", "\ufe0f", ". ", "! ", "? ", "… ", "\n\n", "\n- ", "\n1 ", "\n", " ", "  ", "\t", "'", "\"",
+        "”", "’", ")", "(", ",", "é", "İ", "ß", "𝐁𝐨𝐥𝐝", "\ud83d", "_", "&", "#", "@", ".", "-", "ΟΔΟΣ", "Σ", "·", "K",
+    ]
+)
+TEXTS = st.one_of(st.lists(PIECES, max_size=40).map("".join), st.text(max_size=200))
+
+
+@given(TEXTS)
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example("HUGE NEWS! GREAT #News. Visit https://le.ac.uk/x. Email a@b.com 🎉🎉\n\n- NEXT @user")
+def test_a_post_read_from_its_sentences_is_the_post_read_whole(text):
+    whole, parts = Document(text), Document.of_post(text)
+    assert parts.sentences == whole.sentences
+    assume(not any(_crosses_a_sentence_end(span, whole.sentences) for span in whole.special))
+    assert parts.special == whole.special
+    assert parts.tokens == whole.tokens
+    assert parts.emoji == whole.emoji
+
+
+def _crosses_a_sentence_end(span, sentences) -> bool:
+    return not any(start <= span.start and span.end <= end for start, end in sentences)
+
+
+def test_a_link_ends_with_its_sentence_not_with_the_closing_quote_after_it():
+    # Read whole, the link took the full stop and the quote after it ("...=1.”"); read from its
+    # sentence (as the sentence rules always read it), it ends before the full stop, as X counts it.
+    text = 'See “https://le.ac.uk/x?y=1.” Then more.'
+    link = text.index("https")
+    assert Document(text).special[0].end == text.index("”") + 1
+    assert [(s.start, s.end, s.kind) for s in Document.of_post(text).special] == [(link, text.index(".”"), "url")]
+
+
+@given(TEXTS)
+@settings(max_examples=1500, deadline=None)
+@example("Visit LE.AC.UK/x or ſtudy.ORG, HTTPS://x.y")
+def test_every_text_with_a_link_has_what_the_link_search_looks_for_first(text):
+    from checker.text.document import URL, URL_HINT
+
+    if URL.search(text) is not None:
+        assert URL_HINT.search(text) is not None
+
+
+@given(TEXTS)
+@settings(max_examples=1500, deadline=None)
+@example("ΟΔΟΣ·Α and İstanbul, it’s DON’T")
+def test_a_word_is_lowered_as_on_its_own(text):
+    for token in Document(text).tokens:
+        assert token.text == text[token.start : token.end]
+        assert token.lower in (token.text.lower().replace("’", "'"), token.text.lower())
