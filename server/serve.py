@@ -7,6 +7,7 @@ not answer strangers on the network.
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import socket
@@ -192,6 +193,10 @@ def run(
     watcher.start()
     # Stop as cleanly on SIGTERM (a service manager, a test) as on Ctrl+C.
     previous = signal.signal(signal.SIGTERM, _raise_interrupt) if threading.current_thread() is threading.main_thread() else None
+    # The pack, the tone model and the word tables are a few hundred thousand objects that live
+    # as long as the process: moved out of the collector's sight, its full collections stop
+    # walking them in the middle of someone's check.
+    gc.freeze()
     try:
         server.run()  # returns on Ctrl+C or SIGTERM (waitress catches the interrupt itself)
     except KeyboardInterrupt:
