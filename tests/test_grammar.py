@@ -356,6 +356,10 @@ def test_sentence_parts_are_cut_only_where_a_new_sentence_surely_starts():
         "See e.g. the lab.", "Dr. Lee met Jane S. Smith.", 'She said "It works. Really." Then 3 came!', "Fine.", "Next line.",
     ]
     assert all(text[offset : offset + len(part)] == part for offset, part in parts)
+    post = "Read more https://t.co/x1 Our lab opens 🎉 Come along #LeicesterLife Tickets at @union Desk"
+    assert [part for _, part in paragraphs(post, 1)] == [
+        "Read more https://t.co/x1", "Our lab opens 🎉", "Come along #LeicesterLife", "Tickets at @union Desk",
+    ]
 
 
 def test_harper_sends_nothing_over_the_network(policy, monkeypatch):

@@ -13,7 +13,9 @@ Value = TypeVar("Value")
 _PARAGRAPH = re.compile(r"[^\r\n]+")
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_SPACE = re.compile(r"\s+")
+_SENTENCE_MARKS = ".!?…"
+_LINK_OR_TAG = ("http://", "https://", "www.", "#")
 # Characters: a part is cut at the first sentence end after this many. LanguageTool answers a
 # request a part, so its parts are long; Harper lints every part a check needs in one call
 # (see Engines.harper_lints), so its parts can be single sentences: an edit re-lints one.
@@ -36,7 +38,7 @@ def paragraphs(text: str, chunk: int = CHUNK) -> Iterator[tuple[int, str]]:
         if not line.strip():
             continue
         start = 0
-        for end in _SENTENCE_END.finditer(line):
+        for end in _SPACE.finditer(line):
             if end.start() - start >= chunk and _new_sentence(line, start, end.start(), end.end()):
                 yield match.start() + start, line[start : end.start()]
                 start = end.end()
@@ -45,14 +47,25 @@ def paragraphs(text: str, chunk: int = CHUNK) -> Iterator[tuple[int, str]]:
 
 
 def _new_sentence(line: str, start: int, stop: int, after: int) -> bool:
+    """A sentence ends at `stop`: after a full stop, a question or exclamation mark (not after
+    an initial or a title), or, as posts end sentences, after a link, a hashtag or an emoji."""
     following = line[after : after + 1]
-    if not following or not (following.isupper() or following.isdigit() or following in "\"“‘'("):
+    if stop <= start or not following or not (following.isupper() or following.isdigit() or following in "\"“‘'("):
         return False
-    word = line[start:stop].rsplit(None, 1)[-1].rstrip(".!?…")
-    if len(word) == 1 or word.lower() in _BEFORE_A_NAME:
+    word = line[start:stop].rsplit(None, 1)[-1]
+    if word[-1] in _SENTENCE_MARKS:
+        core = word.rstrip(_SENTENCE_MARKS)
+        if len(core) == 1 or core.lower() in _BEFORE_A_NAME:
+            return False
+    elif not (word.lower().startswith(_LINK_OR_TAG) or _is_emoji(word[-1])):
         return False
     part = line[start:stop]
     return part.count('"') % 2 == 0 and part.count("“") == part.count("”")
+
+
+def _is_emoji(char: str) -> bool:
+    code = ord(char)
+    return code >= 0x1F000 or 0x2600 <= code <= 0x27BF or code in (0xFE0F, 0x200D)
 
 
 # Bytes the engines' answers for paragraphs may keep, per engine: an entry bound alone let
