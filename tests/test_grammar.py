@@ -360,6 +360,10 @@ def test_sentence_parts_are_cut_only_where_a_new_sentence_surely_starts():
     assert [part for _, part in paragraphs(post, 1)] == [
         "Read more https://t.co/x1", "Our lab opens 🎉", "Come along #LeicesterLife", "Tickets at @union Desk",
     ]
+    post = "Eat chocolate! https://t.co/x1 #Deakin researchers agree. @unitartu Could you say more? Thanks @NRL Team"
+    assert [part for _, part in paragraphs(post, 1)] == [
+        "Eat chocolate! https://t.co/x1", "#Deakin researchers agree.", "@unitartu Could you say more?", "Thanks @NRL Team",
+    ]
 
 
 def test_harper_sends_nothing_over_the_network(policy, monkeypatch):

@@ -31,8 +31,8 @@ def paragraphs(text: str, chunk: int = CHUNK) -> Iterator[tuple[int, str]]:
     """(offset, text) of each line of the post (a post's paragraphs are its lines), with a long
     line cut at the first sentence end after every `chunk` characters, so that an edit in a
     long paragraph re-lints only its own part of it. A line is cut only where a new sentence
-    surely starts: before a capital letter, a digit or a quotation mark, outside a quotation,
-    and not after an initial or a title ("Jane S. Smith", "Dr. Lee")."""
+    surely starts (see _new_sentence): outside a quotation, and not after an initial or a title
+    ("Jane S. Smith", "Dr. Lee")."""
     for match in _PARAGRAPH.finditer(text):
         line = match.group()
         if not line.strip():
@@ -47,10 +47,11 @@ def paragraphs(text: str, chunk: int = CHUNK) -> Iterator[tuple[int, str]]:
 
 
 def _new_sentence(line: str, start: int, stop: int, after: int) -> bool:
-    """A sentence ends at `stop`: after a full stop, a question or exclamation mark (not after
-    an initial or a title), or, as posts end sentences, after a link, a hashtag or an emoji."""
+    """A sentence ends at `stop`, before a capital, a digit, a quotation mark, a hashtag or a
+    mention: after a full stop, a question or exclamation mark (not after an initial or a
+    title), or, as posts end sentences, after a link, a hashtag or an emoji."""
     following = line[after : after + 1]
-    if stop <= start or not following or not (following.isupper() or following.isdigit() or following in "\"“‘'("):
+    if stop <= start or not following or not (following.isupper() or following.isdigit() or following in "\"“‘'(#@"):
         return False
     word = line[start:stop].rsplit(None, 1)[-1]
     if word[-1] in _SENTENCE_MARKS:
