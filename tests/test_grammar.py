@@ -366,6 +366,20 @@ def test_sentence_parts_are_cut_only_where_a_new_sentence_surely_starts():
     ]
 
 
+@pytest.mark.parametrize("line", ["Aaa " * 100_000, 'He said "Aaa. ' + "Bbb. " * 80_000])
+def test_cutting_a_line_into_sentences_is_linear(line):
+    # No cut for 400,000 characters: a quadratic cutter (each word re-reading its part) takes
+    # seconds here, a linear one some milliseconds. The bound only catches the square.
+    import time
+
+    from checker.grammar.cache import paragraphs
+
+    start = time.process_time()
+    parts = list(paragraphs(line, 1))
+    assert time.process_time() - start < 1.0
+    assert len(parts) == 1 and parts[0][1].strip() == line.strip()
+
+
 def test_harper_sends_nothing_over_the_network(policy, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the grammar layer tried to open a network connection")

@@ -32,36 +32,37 @@ def paragraphs(text: str, chunk: int = CHUNK) -> Iterator[tuple[int, str]]:
     line cut at the first sentence end after every `chunk` characters, so that an edit in a
     long paragraph re-lints only its own part of it. A line is cut only where a new sentence
     surely starts (see _new_sentence): outside a quotation, and not after an initial or a title
-    ("Jane S. Smith", "Dr. Lee")."""
+    ("Jane S. Smith", "Dr. Lee"). Linear in the text: each word is looked at once."""
     for match in _PARAGRAPH.finditer(text):
         line = match.group()
         if not line.strip():
             continue
-        start = 0
-        for end in _SPACE.finditer(line):
-            if end.start() - start >= chunk and _new_sentence(line, start, end.start(), end.end()):
-                yield match.start() + start, line[start : end.start()]
-                start = end.end()
+        start = word_start = 0
+        straight = curly = 0  # the part's quotation marks: a quotation is open while '"' is odd or “ outnumbers ”
+        for space in _SPACE.finditer(line):
+            word = line[word_start : space.start()]
+            straight += word.count('"')
+            curly += word.count("“") - word.count("”")
+            word_start = space.end()
+            if (space.start() - start >= chunk and word and straight % 2 == 0 and curly == 0
+                    and _new_sentence(word, line[space.end() : space.end() + 1])):
+                yield match.start() + start, line[start : space.start()]
+                start, straight, curly = space.end(), 0, 0
         if line[start:].strip():
             yield match.start() + start, line[start:]
 
 
-def _new_sentence(line: str, start: int, stop: int, after: int) -> bool:
-    """A sentence ends at `stop`, before a capital, a digit, a quotation mark, a hashtag or a
-    mention: after a full stop, a question or exclamation mark (not after an initial or a
-    title), or, as posts end sentences, after a link, a hashtag or an emoji."""
-    following = line[after : after + 1]
-    if stop <= start or not following or not (following.isupper() or following.isdigit() or following in "\"“‘'(#@"):
+def _new_sentence(word: str, following: str) -> bool:
+    """A sentence ends after `word` and the next begins with `following` (one character): before
+    a capital, a digit, a quotation mark, a hashtag or a mention; after a full stop, a question
+    or exclamation mark (not after an initial or a title), or, as posts end sentences, after a
+    link, a hashtag or an emoji."""
+    if not following or not (following.isupper() or following.isdigit() or following in "\"“‘'(#@"):
         return False
-    word = line[start:stop].rsplit(None, 1)[-1]
     if word[-1] in _SENTENCE_MARKS:
         core = word.rstrip(_SENTENCE_MARKS)
-        if len(core) == 1 or core.lower() in _BEFORE_A_NAME:
-            return False
-    elif not (word.lower().startswith(_LINK_OR_TAG) or _is_emoji(word[-1])):
-        return False
-    part = line[start:stop]
-    return part.count('"') % 2 == 0 and part.count("“") == part.count("”")
+        return len(core) != 1 and core.lower() not in _BEFORE_A_NAME
+    return word.lower().startswith(_LINK_OR_TAG) or _is_emoji(word[-1])
 
 
 def _is_emoji(char: str) -> bool:
