@@ -25,7 +25,7 @@ import numpy as np
 
 TABLE_FILE = Path(__file__).with_name("wordfreq.npz")
 _lock = threading.Lock()
-_table: tuple[np.ndarray, np.ndarray] | None = None
+_table: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # keys, counts, dictionary keys
 
 
 def word_key(word: str) -> int:
@@ -34,19 +34,20 @@ def word_key(word: str) -> int:
     return int.from_bytes(digest, "little", signed=True)
 
 
-def _load() -> tuple[np.ndarray, np.ndarray]:
-    with np.load(TABLE_FILE) as data:
-        return data["keys"], data["counts"]
-
-
-def count(word: str) -> float:
-    """How often the word (any case) appears in the corpus; 0 for a word it does not hold."""
+def _arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The file's arrays, read once a process."""
     global _table
     if _table is None:
         with _lock:
             if _table is None:
-                _table = _load()
-    keys, counts = _table
+                with np.load(TABLE_FILE) as data:
+                    _table = data["keys"], data["counts"], data["dictionary"]
+    return _table
+
+
+def count(word: str) -> float:
+    """How often the word (any case) appears in the corpus; 0 for a word it does not hold."""
+    keys, counts, _ = _arrays()
     key = word_key(word)
     index = int(np.searchsorted(keys, key))
     if index < len(keys) and keys[index] == key:
@@ -54,20 +55,12 @@ def count(word: str) -> float:
     return 0.0
 
 
-_dictionary: np.ndarray | None = None
-
-
 def in_dictionary(word: str) -> bool:
     """True if an English dictionary (pyspellchecker's, American spelling) holds the word, any case."""
-    global _dictionary
-    if _dictionary is None:
-        with _lock:
-            if _dictionary is None:
-                with np.load(TABLE_FILE) as data:
-                    _dictionary = data["dictionary"]
+    dictionary = _arrays()[2]
     key = word_key(word)
-    index = int(np.searchsorted(_dictionary, key))
-    return index < len(_dictionary) and bool(_dictionary[index] == key)
+    index = int(np.searchsorted(dictionary, key))
+    return index < len(dictionary) and bool(dictionary[index] == key)
 
 
 def edits(a: str, b: str) -> int:
