@@ -170,10 +170,7 @@ class Engines:
         todo = list(dict.fromkeys(part for part, found in zip(parts, results) if found is None))
         if not todo:
             return cast(list[list[EngineMatch]], results)
-        starts, position = [], 0
-        for _, text in todo:
-            starts.append(position)
-            position += len(text) + len(_BETWEEN_PARTS)
+        starts = _starts([text for _, text in todo], _BETWEEN_PARTS)
         per_part: list[list[EngineMatch]] = [[] for _ in todo]
         for match in self.harper.lint(_BETWEEN_PARTS.join(text for _, text in todo)):
             index = bisect.bisect_right(starts, match.start) - 1
@@ -199,10 +196,7 @@ def _hashtag_spelling(token: Token, words: list[tuple[int, str]], lints: list[En
     """Spelling inside a CamelCase hashtag (#ResearchExcelence), from the lints of its words
     joined with spaces, with offsets in the post."""
     found = []
-    starts, position = [], 0
-    for _, word in words:
-        starts.append(position)
-        position += len(word) + 1
+    starts = _starts([word for _, word in words], " ")
     for lint in lints:
         if lint.category != "spelling":
             continue
@@ -216,6 +210,15 @@ def _hashtag_spelling(token: Token, words: list[tuple[int, str]], lints: list[En
                 )
                 break
     return found
+
+
+def _starts(pieces: list[str], separator: str) -> list[int]:
+    """Where each piece starts in separator.join(pieces)."""
+    starts, position = [], 0
+    for piece in pieces:
+        starts.append(position)
+        position += len(piece) + len(separator)
+    return starts
 
 
 class _NotCached(Exception):
