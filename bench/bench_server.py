@@ -167,6 +167,16 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return rss, peak
 
 
+def stop_server(process: subprocess.Popen) -> None:
+    """Ctrl+C, as a person stops it; killed if it has not stopped within 10 s."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def start_server(*, grammar: bool, token: str, config_dir: str, threads: int | None) -> tuple[subprocess.Popen[str], int]:
     options = f", threads={threads!r}" if threads else ""
     code = (
@@ -232,12 +242,7 @@ def main() -> int:
                 print(f"  after {name}: {rss:.0f} MB now, {peak:.0f} MB at peak")
             _, paced, saturated, cached = phases
         finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_server(process)
 
     print()
     for phase in (paced, saturated, cached):

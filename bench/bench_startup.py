@@ -21,9 +21,7 @@ import argparse
 import http.client
 import json
 import os
-import re
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -31,6 +29,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from bench_server import memory_mb, stop_server  # noqa: E402 - a script beside this one
 
 ROOT = Path(__file__).resolve().parent.parent
 POST = "Congratulations to Dr Kianne Hartley, whose research on telehealth in Wagga Wagga won this year's prize! #ResearchExcellence @UniLeicester"
@@ -83,17 +83,11 @@ def server_start(config_dir: str, cache_dir: str, then: Callable[[int], list[flo
                 checked = time.perf_counter() - started
                 break
             time.sleep(0.02)
-        status_file = Path(f"/proc/{process.pid}/status")
-        rss = int(re.search(r"VmRSS:\s+(\d+)", status_file.read_text()).group(1)) / 1024 if status_file.exists() else float("nan")
+        rss = memory_mb(process.pid)[0] if Path(f"/proc/{process.pid}/status").exists() else float("nan")
         if then is not None:
             measured = then(port)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_server(process)
     return answered, ready, checked, rss, measured
 
 
