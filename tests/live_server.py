@@ -4,6 +4,8 @@ files over HTTP for pages and packs (static_site)."""
 
 from __future__ import annotations
 
+import http.client
+import json
 import re
 import signal
 import ssl
@@ -21,6 +23,21 @@ import pytest
 import waitress
 
 from server import create_app
+
+
+def request_json(port: int, method: str, path: str, body: bytes | None = None,
+                 headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """One request to the server on a loopback port, as a client sends it; its JSON answer,
+    which must come with 200."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers={"X-Socialcheck-Client": "pytest", **(headers or {})})
+        response = connection.getresponse()
+        payload = json.loads(response.read())
+        assert response.status == 200, payload
+        return payload
+    finally:
+        connection.close()
 
 
 @contextmanager

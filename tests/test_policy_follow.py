@@ -6,7 +6,6 @@ that starts offline with the copy it kept.
 
 from __future__ import annotations
 
-import http.client
 import io
 import json
 import os
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from live_server import static_site, waitress_server
+from live_server import request_json, static_site, waitress_server
 
 from server.policy_source import PolicySource, pack_hash
 
@@ -42,30 +41,12 @@ examples.pass = ["Example is here"]
 
 
 def get(port: int, path: str) -> dict[str, Any]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path, headers={"X-Socialcheck-Client": "pytest"})
-        response = connection.getresponse()
-        body = json.loads(response.read())
-        assert response.status == 200, body
-        return body
-    finally:
-        connection.close()
+    return request_json(port, "GET", path)
 
 
 def check(port: int, text: str) -> dict[str, Any]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request(
-            "POST", "/v1/check/text", body=json.dumps({"text": text, "platform": "x"}),
-            headers={"X-Socialcheck-Client": "pytest", "Content-Type": "application/json"},
-        )
-        response = connection.getresponse()
-        body = json.loads(response.read())
-        assert response.status == 200, body
-        return body
-    finally:
-        connection.close()
+    body = json.dumps({"text": text, "platform": "x"}).encode()
+    return request_json(port, "POST", "/v1/check/text", body, {"Content-Type": "application/json"})
 
 
 def rules_found(port: int, text: str) -> set[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import http.client
 import json
 import os
 import tempfile
@@ -11,6 +10,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+try:  # as a package (python -m pytest from the root) or with tests/ on the path
+    from tests.live_server import request_json
+except ImportError:
+    from live_server import request_json
 
 ROOT = Path(__file__).resolve().parents[2]
 # The README shows these screenshots. The tests take them every run, but write them into docs/
@@ -53,15 +57,7 @@ class LiveServer:
         return self._request("DELETE", path, None, {})
 
     def _request(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> dict[str, Any]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers={"X-Socialcheck-Client": "pytest", **headers})
-            response = connection.getresponse()
-            payload = json.loads(response.read())
-            assert response.status == 200, payload
-            return payload
-        finally:
-            connection.close()
+        return request_json(self.port, method, path, body, headers)
 
 
 @dataclass
