@@ -366,7 +366,8 @@ def test_sentence_parts_are_cut_only_where_a_new_sentence_surely_starts():
     ]
 
 
-@pytest.mark.parametrize("line", ["Aaa " * 100_000, 'He said "Aaa. ' + "Bbb. " * 80_000])
+@pytest.mark.parametrize("line", ["Aaa " * 100_000, 'He said "Aaa. ' + "Bbb. " * 80_000,
+                                  "#" + "a." * 200_000 + " x", "https://" + "a" * 400_000 + "! x"])
 def test_cutting_a_line_into_sentences_is_linear(line):
     # No cut for 400,000 characters: a quadratic cutter (each word re-reading its part) takes
     # seconds here, a linear one some milliseconds. The bound only catches the square.
