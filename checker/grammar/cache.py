@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from typing import TypeVar
 
 from checker.lru import BoundedLru, approximate_size
@@ -93,5 +93,8 @@ CACHE_BYTES = 16_000_000
 class LruCache(BoundedLru[Hashable, Value]):
     """A bounded, thread-safe least-recently-used cache of engines' answers, bounded in bytes too."""
 
-    def __init__(self, size: int, max_bytes: int = CACHE_BYTES) -> None:
-        super().__init__(size, max_bytes, lambda key, value: approximate_size(key) + approximate_size(value))
+    def __init__(self, size: int, max_bytes: int = CACHE_BYTES,
+                 weigh: Callable[[Hashable, Value], int] | None = None) -> None:
+        """`weigh`: the bytes an entry keeps alive, where a cheaper estimate than walking the
+        entry (approximate_size) is known: a cache of every sentence of every check puts often."""
+        super().__init__(size, max_bytes, weigh or (lambda key, value: approximate_size(key) + approximate_size(value)))
