@@ -347,6 +347,20 @@ def test_a_post_is_linted_in_one_call_and_an_edit_re_lints_only_its_sentence(mon
     assert [edited[f.start : f.end] for f in findings] == ["leters"]
 
 
+def test_a_sentence_is_judged_in_its_post_however_its_findings_were_remembered():
+    # Each sentence's findings are memoised, but some depend on what stands beside it: a capital
+    # first in a sentence is no name, and Harper saw a hashtag next to the sentence as a blank.
+    policy = make_policy({"cache_paragraphs": 64})
+    sentence = "A unknown group met."  # harper.AnA: a warning, or info where "A" looks like a name
+    expected = [("{}", ["warning"]), ("Visit us \U0001F389 {}", ["info"]), ("Visit #Tag {}", []), ("Visit us. {}", ["warning"])]
+    for _ in range(2):  # the second time round, every sentence is remembered
+        for template, severities in expected:
+            text = template.format(sentence)
+            assert [f.severity for f in check_grammar(text, policy) if f.rule == "grammar.harper.AnA"] == severities, text
+        for following, rules in (("Research team.", ["grammar.harper.RepeatedWords"]), ("#Research team.", [])):
+            assert [f.rule for f in check_grammar(f"Thanks to the the\n{following}", policy)] == rules, following
+
+
 def test_sentence_parts_are_cut_only_where_a_new_sentence_surely_starts():
     from checker.grammar.cache import paragraphs
 
