@@ -380,6 +380,22 @@ def test_sentence_parts_are_cut_only_where_a_new_sentence_surely_starts():
     ]
 
 
+def test_a_draft_cut_again_after_an_edit_is_cut_as_a_new_one_would_be():
+    from checker.grammar.cache import RecentSplits, paragraphs
+
+    base = ('Our lab opens today. Dr. Lee will speak. Come along #LeicesterLife Tickets at @union Desk. '
+            '"It works." Then 3 came! Fine.\n\nNext line. Last one 🎉 Bye.')
+    parts = list(paragraphs(base, 1))
+    for index, (offset, _) in enumerate(parts):  # what the re-cut relies on: from a part's start on,
+        assert list(paragraphs(base, 1, offset)) == parts[index:]  # nothing before it matters
+    edits = [base, base + " More", base.replace("today", "tday"), '"' + base, base.replace('"It works."', "It works.\""),
+             base.replace("\n\n", " "), base.replace("speak.", "speak"), base[:-1], "x" + base, base.replace("Dr.", "Dr"),
+             base.replace("Fine.", "“Fine."), base.replace("Desk.", "Desk. “")]
+    splits = RecentSplits(1)
+    for text in edits + edits[::-1]:
+        assert splits.parts(text) == tuple(paragraphs(text, 1)), text
+
+
 @pytest.mark.parametrize("line", ["Aaa " * 100_000, 'He said "Aaa. ' + "Bbb. " * 80_000,
                                   "#" + "a." * 200_000 + " x", "https://" + "a" * 400_000 + "! x"])
 def test_cutting_a_line_into_sentences_is_linear(line):

@@ -23,7 +23,7 @@ from typing import Any, cast
 
 from checker.findings import Finding, Severity
 from checker import wordfreq
-from checker.grammar.cache import SENTENCE_CHUNK, LruCache, paragraphs
+from checker.grammar.cache import SENTENCE_CHUNK, LruCache, RecentSplits, paragraphs
 from checker.grammar.config import GrammarConfig, read_config
 from checker.grammar.decisions import Decision
 from checker.grammar.harper_engine import EngineMatch, HarperEngine
@@ -96,6 +96,7 @@ class Engines:
                 self.languagetool.status.set(
                     "off", "not configured: set SOCIALCHECK_LT_URL, or install LanguageTool locally"
                 )
+        self._splits = RecentSplits(SENTENCE_CHUNK)  # Harper's parts of the last few drafts
         self._caches = {
             "harper": LruCache[list[EngineMatch]](config.cache_paragraphs, weigh=_weight),
             "languagetool": LruCache[list[EngineMatch]](config.cache_paragraphs),
@@ -168,7 +169,7 @@ class Engines:
         """(offset, text, what the engines see of it) of each of the text's sentence parts (paragraphs)."""
         cache = self._caches["parts"]
         parts = []
-        for offset, text_of_part in paragraphs(text, SENTENCE_CHUNK):
+        for offset, text_of_part in self._splits.parts(text):
             part = cache.get(text_of_part)
             if part is None:
                 part = _Part.of(text_of_part)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import deque
 from collections.abc import Callable, Hashable, Iterator
 from typing import TypeVar
 
@@ -37,13 +39,16 @@ _MAY_END_A_SENTENCE = re.compile(
 )
 
 
-def paragraphs(text: str, chunk: int = CHUNK) -> Iterator[tuple[int, str]]:
+def paragraphs(text: str, chunk: int = CHUNK, begin: int = 0) -> Iterator[tuple[int, str]]:
     """(offset, text) of each line of the post (a post's paragraphs are its lines), with a long
     line cut at the first sentence end after every `chunk` characters, so that an edit in a
     long paragraph re-lints only its own part of it. A line is cut only where a new sentence
     surely starts (see _new_sentence): outside a quotation, and not after an initial or a title
-    ("Jane S. Smith", "Dr. Lee"). Linear in the text: each word is looked at once."""
-    for match in _PARAGRAPH.finditer(text):
+    ("Jane S. Smith", "Dr. Lee"). Linear in the text: each word is looked at once.
+
+    `begin`: where a part starts (the parts before it are not given): nothing before a part's
+    start decides how the text after it is cut."""
+    for match in _PARAGRAPH.finditer(text, begin):
         line = match.group()
         if not line.strip():
             continue
@@ -65,6 +70,76 @@ def paragraphs(text: str, chunk: int = CHUNK) -> Iterator[tuple[int, str]]:
                 straight = curly = 0
         if line[start:].strip():
             yield match.start() + start, line[start:]
+
+
+class RecentSplits:
+    """The sentence parts (paragraphs) of the last few texts. A draft re-checked after an edit is
+    cut anew only around the edit: a cut reads the text before it and one character after it, and
+    from a part's start on, nothing before decides how the rest is cut; so the old cuts before the
+    edit hold, and after it, once a new cut falls where the old text had one, so do the rest."""
+
+    def __init__(self, chunk: int, size: int = 8) -> None:
+        self._chunk = chunk
+        self._recent: deque[tuple[str, tuple[tuple[int, str], ...]]] = deque(maxlen=size)
+
+    def parts(self, text: str) -> tuple[tuple[int, str], ...]:
+        best: tuple[int, int, str, tuple[tuple[int, str], ...]] | None = None
+        for old, old_parts in list(self._recent):  # a copy: other threads append meanwhile
+            if old == text:
+                return old_parts
+            if old[:8] != text[:8] and old[-8:] != text[-8:]:
+                continue  # another draft (an edit keeps at least one of its ends)
+            same_start = _common_prefix(old, text)
+            same_end = _common_suffix(old, text, min(len(old), len(text)) - same_start)
+            if best is None or same_start + same_end > best[0] + best[1]:
+                best = (same_start, same_end, old, old_parts)
+        if best is not None and best[0] + best[1] >= len(text) // 2:
+            parts = self._cut_again(text, *best)
+        else:
+            parts = tuple(paragraphs(text, self._chunk))
+        self._recent.append((text, parts))
+        return parts
+
+    def _cut_again(self, text: str, same_start: int, same_end: int, old: str,
+                   old_parts: tuple[tuple[int, str], ...]) -> tuple[tuple[int, str], ...]:
+        # The old parts that start (so: whose cut before them was decided) within the shared start.
+        kept = bisect.bisect_left(old_parts, same_start, key=lambda part: part[0])
+        kept = max(kept - 1, 0)  # the last of them is cut again: its end may have moved
+        begin = old_parts[kept][0] if kept else 0
+        shift = len(text) - len(old)
+        old_starts = {offset: index for index, (offset, _) in enumerate(old_parts)}
+        parts = list(old_parts[:kept])
+        for offset, part in paragraphs(text, self._chunk, begin):
+            index = old_starts.get(offset - shift)
+            if offset >= len(text) - same_end and index is not None:
+                parts.extend((start + shift, rest) for start, rest in old_parts[index:])
+                break
+            parts.append((offset, part))
+        return tuple(parts)
+
+
+def _common_prefix(one: str, other: str) -> int:
+    """How many characters the two strings share at their start (by halving: each comparison in C)."""
+    low, high = 0, min(len(one), len(other))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if one[low:middle] == other[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _common_suffix(one: str, other: str, limit: int) -> int:
+    """How many characters (at most `limit`) the two strings share at their end."""
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if one[len(one) - middle : len(one) - low] == other[len(other) - middle : len(other) - low]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _new_sentence(word: str, following: str) -> bool:
