@@ -78,8 +78,9 @@ class RecentSplits:
     from a part's start on, nothing before decides how the rest is cut; so the old cuts before the
     edit hold, and after it, once a new cut falls where the old text had one, so do the rest."""
 
-    def __init__(self, chunk: int, size: int = 8) -> None:
+    def __init__(self, chunk: int, size: int = 8, longest: int = 50_000) -> None:
         self._chunk = chunk
+        self._longest = longest  # characters: longer drafts are not kept (memory stays small)
         self._recent: deque[tuple[str, tuple[tuple[int, str], ...]]] = deque(maxlen=size)
 
     def parts(self, text: str) -> tuple[tuple[int, str], ...]:
@@ -97,7 +98,8 @@ class RecentSplits:
             parts = self._cut_again(text, *best)
         else:
             parts = tuple(paragraphs(text, self._chunk))
-        self._recent.append((text, parts))
+        if len(text) <= self._longest:
+            self._recent.append((text, parts))
         return parts
 
     def _cut_again(self, text: str, same_start: int, same_end: int, old: str,
