@@ -310,7 +310,6 @@ class _Part:
             at_sentence_start(text, len(text), at_text_start=None),
         )
 
-
     def weight(self) -> int:
         """About the bytes it keeps alive (see _weight)."""
         tokens = sum(136 + sys.getsizeof(token.text) for token in self.tokens)
