@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,13 +23,14 @@ from typing import Any, cast
 
 from checker.findings import Finding, Severity
 from checker import wordfreq
-from checker.grammar.cache import SENTENCE_CHUNK, LruCache, paragraphs
+from checker.grammar.cache import SENTENCE_CHUNK, LruCache, RecentSplits, paragraphs
 from checker.grammar.config import GrammarConfig, read_config
 from checker.grammar.decisions import Decision
 from checker.grammar.harper_engine import EngineMatch, HarperEngine
 from checker.grammar.languagetool_engine import LanguageToolEngine, is_configured
 from checker.grammar.social import (
     Token,
+    at_sentence_start,
     blank_social_tokens,
     hashtag_words,
     inside_any,
@@ -94,10 +96,16 @@ class Engines:
                 self.languagetool.status.set(
                     "off", "not configured: set SOCIALCHECK_LT_URL, or install LanguageTool locally"
                 )
+        self._splits = RecentSplits(SENTENCE_CHUNK)  # Harper's parts of the last few drafts
         self._caches = {
-            "harper": LruCache[list[EngineMatch]](config.cache_paragraphs),
+            "harper": LruCache[list[EngineMatch]](config.cache_paragraphs, weigh=_weight),
             "languagetool": LruCache[list[EngineMatch]](config.cache_paragraphs),
-            "hashtags": LruCache[list[EngineMatch]](config.cache_paragraphs),
+            "hashtags": LruCache[list[EngineMatch]](config.cache_paragraphs, weigh=_weight),
+            # Harper's parts: what the engines see of each (_Part), and its findings (Engines._harper_findings),
+            # keyed by (text, guideline, token before, token after, sentence before).
+            "parts": LruCache[_Part](config.cache_paragraphs, weigh=lambda text, part: _weight(text) + part.weight()),
+            "findings": LruCache[tuple[Finding, ...]](config.cache_paragraphs,
+                                                     weigh=lambda key, found: _weight(key[0], found) + 250),
         }
 
     def start(self, *, background: bool) -> None:
@@ -136,8 +144,8 @@ class Engines:
                 cache.clear()
             self._words_version = version
 
-    def matches(self, text: str, tokens: list[Token]) -> list[EngineMatch]:
-        """Every engine's matches for the text, offsets into the whole text (`tokens`: its social tokens)."""
+    def findings(self, text: str, guideline: str) -> list[Finding]:
+        """Every engine's findings for the text, sorted, offsets into the text."""
         self.sync_extra_words()
         found: list[EngineMatch] = []
         use_lt = self.plan.languagetool and self.languagetool.ensure_ready()
@@ -149,17 +157,69 @@ class Engines:
             except _NotCached:  # it stopped answering: this post goes without it
                 found, use_lt = [], False
         use_harper = (self.plan.harper or (self.plan.harper_stands_in and not use_lt)) and self.harper.ensure_ready()
-        if use_harper:
-            blanked = blank_social_tokens(text, tokens)
-            parts = [(offset, blanked[offset : offset + len(part)]) for offset, part in paragraphs(text, SENTENCE_CHUNK)]
-            hashtags = [(token, words, " ".join(word for _, word in words))
-                        for token in tokens if (words := hashtag_words(token))]
-            lints = self.harper_lints([("harper", prose) for _, prose in parts] + [("hashtags", j) for *_, j in hashtags])
-            for (offset, _), harper in zip(parts, lints):
-                found.extend(_shift(m, offset) for m in harper)
-            for (token, words, _), harper in zip(hashtags, lints[len(parts):]):
-                found.extend(_hashtag_spelling(token, words, harper))
+        if not use_lt:
+            return self._harper_findings(text, guideline) if use_harper else []
+        # Both engines: where they flag the same span, one finding is enough (see _to_findings).
+        parts = self._parts(text) if use_harper else []
+        for (offset, _, _), matches in zip(parts, self._harper_matches([part for _, _, part in parts])):
+            found.extend(_shift(m, offset) for m in matches)
+        return _to_findings(text, found, self, guideline, social_tokens(text))
+
+    def _parts(self, text: str) -> list[tuple[int, str, _Part]]:
+        """(offset, text, what the engines see of it) of each of the text's sentence parts (paragraphs)."""
+        cache = self._caches["parts"]
+        parts = []
+        for offset, text_of_part in self._splits.parts(text):
+            part = cache.get(text_of_part)
+            if part is None:
+                part = _Part.of(text_of_part)
+                cache.put(text_of_part, part)
+            parts.append((offset, text_of_part, part))
+        return parts
+
+    def _harper_matches(self, parts: list[_Part]) -> list[list[EngineMatch]]:
+        """Harper's matches in each part, hashtags' words included, offsets into the part; every part
+        not in the cache linted in one call (see harper_lints)."""
+        lints = self.harper_lints([("harper", part.prose) for part in parts]
+                                  + [("hashtags", joined) for part in parts for *_, joined in part.hashtags])
+        hashtag_lints = iter(lints[len(parts):])
+        found = []
+        for part, prose_lints in zip(parts, lints):
+            matches = list(prose_lints)
+            for (token, words, _), harper in zip(part.hashtags, hashtag_lints):
+                matches.extend(_hashtag_spelling(token, words, harper))
+            found.append(matches)
         return found
+
+    def _harper_findings(self, text: str, guideline: str) -> list[Finding]:
+        """Harper's findings, part by part. A part's findings depend on its own text and on three
+        things about its neighbours (is a social token next to either end, does a sentence start
+        where it starts): memoised on those, a re-check after an edit works out only the parts
+        the edit changed, and only those are linted."""
+        parts = self._parts(text)
+        keys = []
+        sentence_before, position = True, 0
+        for index, (offset, text_of_part, part) in enumerate(parts):
+            if text.find("\n", position, offset) >= 0:
+                sentence_before = True  # at_sentence_start stops at a line's end
+            token_before = index > 0 and parts[index - 1][2].ends_with_token
+            token_after = index + 1 < len(parts) and parts[index + 1][2].starts_with_token
+            keys.append((text_of_part, guideline, token_before, token_after, sentence_before))
+            if part.ends_sentence is not None:
+                sentence_before = part.ends_sentence
+            position = offset + len(text_of_part)
+        memo = self._caches["findings"]
+        found = [memo.get(key) for key in keys]
+        todo = [index for index, known in enumerate(found) if known is None]
+        if todo:
+            for index, matches in zip(todo, self._harper_matches([parts[index][2] for index in todo])):
+                text_of_part, _, token_before, token_after, sentence_before = keys[index]
+                found[index] = tuple(_to_findings(text_of_part, matches, self, guideline, parts[index][2].tokens,
+                                                  token_before=token_before, token_after=token_after,
+                                                  sentence_before=sentence_before)) if matches else ()
+                memo.put(keys[index], found[index])
+        # Parts are in order and apart, and each part's findings sorted: so are all of them.
+        return [_moved(finding, offset) for (offset, _, _), these in zip(parts, found) for finding in these]
 
     def harper_lints(self, parts: list[tuple[str, str]]) -> list[list[EngineMatch]]:
         """Harper's matches for each (cache, text) part, offsets into the part. Parts not in their
@@ -223,6 +283,52 @@ def _starts(pieces: list[str], separator: str) -> list[int]:
 
 class _NotCached(Exception):
     """LanguageTool did not answer: nothing to cache, nothing to report."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """A part of a post (see paragraphs) as the engines see it, offsets into the part. The same
+    wherever the part stands: a social token holds no space and parts are cut at spaces, so no
+    token crosses a part's ends, and the patterns' look-behinds see a space or nothing there."""
+
+    tokens: list[Token]
+    prose: str  # the part with its social tokens blanked: what Harper lints (blank_social_tokens)
+    hashtags: tuple[tuple[Token, list[tuple[int, str]], str], ...]  # CamelCase hashtags, their words, joined
+    starts_with_token: bool  # its first character but spaces starts a social token
+    ends_with_token: bool  # its last character but spaces ends one
+    ends_sentence: bool | None  # whether a sentence would start just after it (None: the part does not tell)
+
+    @classmethod
+    def of(cls, text: str) -> _Part:
+        tokens = social_tokens(text)
+        hashtags = tuple((token, words, " ".join(word for _, word in words))
+                         for token in tokens if (words := hashtag_words(token)))
+        return cls(
+            tokens, blank_social_tokens(text, tokens), hashtags,
+            bool(tokens) and tokens[0].start == len(text) - len(text.lstrip()),
+            bool(tokens) and tokens[-1].end == len(text.rstrip()),
+            at_sentence_start(text, len(text), at_text_start=None),
+        )
+
+    def weight(self) -> int:
+        """About the bytes it keeps alive (see _weight)."""
+        tokens = sum(136 + sys.getsizeof(token.text) for token in self.tokens)
+        hashtags = sum(200 + 3 * sys.getsizeof(joined) + 150 * len(words) for _, words, joined in self.hashtags)
+        return 320 + sys.getsizeof(self.prose) + tokens + hashtags
+
+
+def _weight(text: str, answers: Iterable[EngineMatch | Finding] = ()) -> int:
+    """About the bytes (as approximate_size finds) that a cache entry for a part keeps alive: its
+    text and its matches or findings. Estimated rather than walked: a new 3,000-character draft
+    puts some 130 entries."""
+    return sys.getsizeof(text) + 56 + sum(
+        480 + sys.getsizeof(each.message) + sum(sys.getsizeof(s) + 8 for s in each.suggestions) for each in answers
+    )
+
+
+def _moved(finding: Finding, offset: int) -> Finding:
+    return Finding(finding.rule, finding.category, finding.severity, finding.start + offset, finding.end + offset,
+                   finding.message, finding.suggestions, finding.guideline)
 
 
 def _shift(match: EngineMatch, offset: int) -> EngineMatch:
@@ -332,13 +438,15 @@ def check_grammar(text: str, policy: Any) -> list[Finding]:
         _engines_for(config)
         return []
     engines = _engines_for(config)
-    tokens = social_tokens(text)
-    matches = engines.matches(text, tokens)
     guideline = policy.guideline_title("quality") if hasattr(policy, "guideline_title") else ""
-    return _to_findings(text, matches, engines, guideline, tokens)
+    return engines.findings(text, guideline)
 
 
-def _to_findings(text: str, matches: Iterable[EngineMatch], engines: Engines, guideline: str, tokens: list[Token]) -> list[Finding]:
+def _to_findings(text: str, matches: Iterable[EngineMatch], engines: Engines, guideline: str, tokens: list[Token], *,
+                 token_before: bool = False, token_after: bool = False, sentence_before: bool = True) -> list[Finding]:
+    """The matches the pack reports, as findings. When `text` is a part of a post: whether only
+    spaces stand between it and a social token before and after it, and whether a sentence
+    starts where it starts."""
     config, known = engines.config, engines.known_words
     findings: list[Finding] = []
     taken: list[tuple[int, int, str]] = []
@@ -350,13 +458,14 @@ def _to_findings(text: str, matches: Iterable[EngineMatch], engines: Engines, gu
         in_hashtag_word = match.in_hashtag
         if not in_hashtag_word and inside_any(match.start, match.end, tokens):
             continue  # hashtags, mentions, links and addresses are not prose
-        if match.engine == "harper" and match.category == "grammar" and next_to_any(text, match.start, match.end, tokens):
+        if (match.engine == "harper" and match.category == "grammar"
+                and next_to_any(text, match.start, match.end, tokens, token_before=token_before, token_after=token_after)):
             continue  # Harper saw the token blanked (see blank_social_tokens)
         if (match.category == "spelling" or match.case_only) and problem.lower() in known:
             continue  # the organisation's own word
         if any(s < match.end and match.start < e and c == match.category for s, e, c in taken):
             continue
-        severity = _severity(text, match, config)
+        severity = _severity(text, match, config, sentence_before)
         if severity is None:
             continue
         taken.append((match.start, match.end, match.category))
@@ -449,8 +558,9 @@ def _in_compound(text: str, start: int, end: int) -> bool:
     return before or after
 
 
-def _severity(text: str, match: EngineMatch, config: GrammarConfig) -> Severity | None:
-    """The pack's decision for this match (policy/grammar.toml), or None when the rule is off."""
+def _severity(text: str, match: EngineMatch, config: GrammarConfig, sentence_before: bool = True) -> Severity | None:
+    """The pack's decision for this match (policy/grammar.toml), or None when the rule is off.
+    `sentence_before`: whether a sentence starts where `text` starts."""
     decision = config.decisions.of(f"{match.engine}.{match.rule}")
     severity = decision.severity if decision is not None else config.decisions.default
     if severity == "off":
@@ -462,7 +572,7 @@ def _severity(text: str, match: EngineMatch, config: GrammarConfig) -> Severity 
         if match.case_only and problem.islower():
             return cast(Severity, severity)  # "english" for "English": a slip, not a name
         return cast(Severity, severity if _is_typo(text, match, decision) else decision.names)
-    if match.in_hashtag or looks_like_proper_name(text, match.start, match.end):
+    if match.in_hashtag or looks_like_proper_name(text, match.start, match.end, sentence_before=sentence_before):
         return cast(Severity, decision.names)
     return cast(Severity, severity)
 

@@ -43,6 +43,8 @@ def blank_social_tokens(text: str, tokens: list[Token]) -> str:
     `tokens` are the text's social tokens in order (social_tokens); a possessive "'s" after
     one goes with it.
     """
+    if not tokens:
+        return text
     pieces, position = [], 0
     for token in tokens:
         end = token.end
@@ -61,17 +63,25 @@ def inside_any(start: int, end: int, tokens: list[Token]) -> bool:
     return any(start < t.end and t.start < max(end, start + 1) for t in tokens)
 
 
-def next_to_any(text: str, start: int, end: int, tokens: list[Token]) -> bool:
+def next_to_any(text: str, start: int, end: int, tokens: list[Token], *,
+                token_before: bool = False, token_after: bool = False) -> bool:
     """True if only spaces stand between the span and a token: an engine that saw the token
     blanked ("a #FedUni alumni" as "a         alumni") may have judged the gap.
 
-    `tokens` are in order (as social_tokens gives them), so two look-ups suffice.
+    `tokens` are in order (as social_tokens gives them), so two look-ups suffice. When `text`
+    is a part of a post, `token_before` and `token_after` tell whether, beyond its ends, only
+    spaces stand between it and a token.
     """
     after = bisect.bisect_left(tokens, end, key=lambda t: t.start)
-    if after < len(tokens) and not text[end:tokens[after].start].strip():
+    if after < len(tokens):
+        if not text[end:tokens[after].start].strip():
+            return True
+    elif token_after and not text[end:].strip():
         return True
     before = bisect.bisect_right(tokens, start, key=lambda t: t.end) - 1
-    return before >= 0 and tokens[before].end <= start and not text[tokens[before].end:start].strip()
+    if before < 0:
+        return token_before and not text[:start].strip()
+    return tokens[before].end <= start and not text[tokens[before].end:start].strip()
 
 
 def hashtag_words(token: Token) -> list[tuple[int, str]] | None:
@@ -90,8 +100,11 @@ def hashtag_words(token: Token) -> list[tuple[int, str]] | None:
     return [(token.start + 1 + offset, part) for offset, part in parts if part.isalpha()]
 
 
-def at_sentence_start(text: str, start: int) -> bool:
-    """True if nothing but spaces, quotes or emoji stands between `start` and the previous sentence."""
+def at_sentence_start(text: str, start: int, *, at_text_start: bool | None = True) -> bool | None:
+    """True if nothing but spaces, quotes or emoji stands between `start` and the previous sentence.
+
+    `at_text_start`: the answer when nothing but those stands before `start` either (when `text`
+    is a part of a post, the answer at the part's start; None: undecided)."""
     index = start - 1
     while index >= 0:
         ch = text[index]
@@ -100,13 +113,14 @@ def at_sentence_start(text: str, start: int) -> bool:
         if ch.isalnum() or ch in ",;:-–—":
             return False
         index -= 1
-    return True
+    return at_text_start
 
 
-def looks_like_proper_name(text: str, start: int, end: int) -> bool:
+def looks_like_proper_name(text: str, start: int, end: int, *, sentence_before: bool = True) -> bool:
     """A capitalised word that is not capitalised only because a sentence starts there.
 
-    Covers names (Oadby), acronyms (UCAS) and mixed case (MSc, iPhone).
+    Covers names (Oadby), acronyms (UCAS) and mixed case (MSc, iPhone). `sentence_before`:
+    whether a sentence starts at the start of `text` (when it is a part of a post).
     """
     word = text[start:end]
     if not word or not any(ch.isalpha() for ch in word):
@@ -115,5 +129,5 @@ def looks_like_proper_name(text: str, start: int, end: int) -> bool:
     if uppers == 0:
         return False
     if uppers == 1 and word[0].isupper():
-        return not at_sentence_start(text, start)
+        return not at_sentence_start(text, start, at_text_start=sentence_before)
     return True
