@@ -18,6 +18,11 @@ checks a second, server memory under 150 MB without LanguageTool. With
 --real-posts the drafts are real published posts, each made new (issue 12:
 600 checks a second with Harper, p99 under 20 ms at 320, under 200 MB).
 
+Each phase also gives the CPU a check takes (the server process, its busiest thread, which
+under load is Harper's lint thread, and the load generator), read from /proc: on a machine
+shared with other work the rates and latencies swing by a third from run to run, the CPU a
+check by a few per cent, and it bounds what the server can do on idle cores.
+
 Every draft in a run is new (a number in it changes), across phases too, so
 neither the server's response cache nor the grammar engine's paragraph cache
 answers anything outside the `cached` phase.
@@ -78,6 +83,15 @@ class Phase:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds: "server", its "busiest" thread, "load"
+
+    def cpu_ms(self, part: str) -> float:
+        """CPU milliseconds a check: of the server process, its busiest thread or the load generator."""
+        return 1000 * self.cpu.get(part, 0.0) / max(1, len(self.latencies))
+
+    def cpu_line(self) -> str:
+        return (f"  {self.name:<10} server {self.cpu_ms('server'):5.2f} ms, its busiest thread {self.cpu_ms('busiest'):5.2f} ms, "
+                f"load generator {self.cpu_ms('load'):5.2f} ms")
 
     def line(self) -> str:
         if not self.latencies:
@@ -115,7 +129,8 @@ class Client:
         self.connection.close()
 
 
-def run_phase(name: str, port: int, token: str, *, requests: int, seconds: float, rate: float | None, cached: bool) -> Phase:
+def run_phase(name: str, port: int, token: str, *, requests: int, seconds: float, rate: float | None, cached: bool,
+              server_pid: int) -> Phase:
     """8 clients share `requests` checks, stopping early after `seconds`; paced at `rate` a second if given."""
     phase = Phase(name)
     counter = iter(range(requests))
@@ -151,12 +166,36 @@ def run_phase(name: str, port: int, token: str, *, requests: int, seconds: float
             client.close()
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(CLIENTS)]
+    server_before, load_before = cpu_seconds(server_pid), time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     phase.seconds = time.perf_counter() - start
+    server_after = cpu_seconds(server_pid)
+    phase.cpu = {
+        "server": server_after["process"] - server_before["process"],
+        "busiest": max((used - server_before.get(tid, 0.0) for tid, used in server_after.items() if tid != "process"), default=0.0),
+        "load": time.process_time() - load_before,
+    }
     return phase
+
+
+def cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU seconds (user and system) the process has used, in all ("process") and by each thread (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def used(stat_file: Path) -> float:
+        fields = stat_file.read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+
+    figures = {"process": used(Path(f"/proc/{pid}/stat"))}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            figures[task.name] = used(task / "stat")
+        except OSError:
+            pass  # a thread that ended meanwhile
+    return figures
 
 
 def memory_mb(pid: int) -> tuple[float, float]:
@@ -233,13 +272,17 @@ def main() -> int:
             health = wait_until_ready(port, token)
             engines = ", ".join(f"{name} {state['state']}" for name, state in health["engines"].items())
             print(f"engines: {engines}")
-            rss_idle, _ = memory_mb(process.pid)
+            rss_ready, _ = memory_mb(process.pid)  # Harper ready; its lint thread's spelling index may still be building
             phases = []
             for name, rate, cached in (("warm-up", None, False), ("paced", args.rate, False), ("saturated", None, False), ("cached", None, True)):
                 requests = 400 if name == "warm-up" else args.requests
-                phases.append(run_phase(name, port, token, requests=requests, seconds=args.seconds, rate=rate, cached=cached))
+                phases.append(run_phase(name, port, token, requests=requests, seconds=args.seconds, rate=rate, cached=cached,
+                                        server_pid=process.pid))
                 rss, peak = memory_mb(process.pid)
                 print(f"  after {name}: {rss:.0f} MB now, {peak:.0f} MB at peak")
+                if name == "warm-up":
+                    time.sleep(1.0)  # a second at rest: what the server holds between drafts
+                    rss_idle, _ = memory_mb(process.pid)
             _, paced, saturated, cached = phases
         finally:
             stop_server(process)
@@ -247,7 +290,20 @@ def main() -> int:
     print()
     for phase in (paced, saturated, cached):
         print(phase.line())
-    print(f"memory     idle {rss_idle:.0f} MB, after load {rss:.0f} MB, peak {peak:.0f} MB (server process)")
+    print(f"memory     at ready {rss_ready:.0f} MB, idle after warm-up {rss_idle:.0f} MB, after load {rss:.0f} MB, "
+          f"peak {peak:.0f} MB (server process)")
+    # Rates and latencies move with what else the machine runs; CPU a check barely does. On a
+    # machine of its own the server does at most as many checks as its CPU a check allows on
+    # every core (less the load generator's), nor more than its busiest thread (Harper's lint
+    # thread) allows on one core.
+    cores = os.cpu_count() or 1
+    print("CPU a check (user and system; a shared machine's load barely moves these):")
+    for phase in (paced, saturated, cached):
+        print(phase.cpu_line())
+    server, busiest, load = (saturated.cpu_ms(part) for part in ("server", "busiest", "load"))
+    if server and busiest:
+        print(f"  at most {1000 * cores / (server + load):.0f} checks/s on {cores} idle cores by CPU a check, "
+              f"{1000 / busiest:.0f}/s by the busiest thread (saturated)")
     print()
     checks = [
         (f"p50 at {args.rate:.0f}/s < 5 ms", paced.p(0.5) < 5, f"{paced.p(0.5):.2f} ms"),
