@@ -336,8 +336,8 @@ def test_a_post_is_linted_in_one_call_and_an_edit_re_lints_only_its_sentence(mon
     engines = _engines_for(_config_for(policy))
     engines.harper.ensure_ready()
     linted: list[str] = []
-    lint = engines.harper.lint
-    monkeypatch.setattr(engines.harper, "lint", lambda text: linted.append(text) or lint(text))
+    lint_later = engines.harper.lint_later
+    monkeypatch.setattr(engines.harper, "lint_later", lambda text: linted.append(text) or lint_later(text))
     sentences = ["Our archive opens on Monday.", "It holds letters from 1850.", "Come and see the maps #LeicesterLife"]
     check_grammar(" ".join(sentences) + "\nA second line.", policy)
     assert len(linted) == 1  # every sentence and the hashtag's words, in one call

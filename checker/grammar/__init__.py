@@ -17,7 +17,7 @@ import bisect
 import os
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -146,6 +146,12 @@ class Engines:
 
     def findings(self, text: str, guideline: str) -> list[Finding]:
         """Every engine's findings for the text, sorted, offsets into the text."""
+        return self.findings_later(text, guideline)()
+
+    def findings_later(self, text: str, guideline: str) -> Callable[[], list[Finding]]:
+        """`findings`, in two steps: what Harper must lint is handed to its thread now, and the
+        function returned waits for it and gives the findings. The caller's own work in between
+        (the rules) runs while Harper lints, which lets go of Python's lock."""
         self.sync_extra_words()
         found: list[EngineMatch] = []
         use_lt = self.plan.languagetool and self.languagetool.ensure_ready()
@@ -158,12 +164,13 @@ class Engines:
                 found, use_lt = [], False
         use_harper = (self.plan.harper or (self.plan.harper_stands_in and not use_lt)) and self.harper.ensure_ready()
         if not use_lt:
-            return self._harper_findings(text, guideline) if use_harper else []
+            return self._harper_findings_later(text, guideline) if use_harper else list
         # Both engines: where they flag the same span, one finding is enough (see _to_findings).
         parts = self._parts(text) if use_harper else []
-        for (offset, _, _), matches in zip(parts, self._harper_matches([part for _, _, part in parts])):
+        for (offset, _, _), matches in zip(parts, self._harper_matches_later([part for _, _, part in parts])()):
             found.extend(_shift(m, offset) for m in matches)
-        return _to_findings(text, found, self, guideline, social_tokens(text))
+        answer = _to_findings(text, found, self, guideline, social_tokens(text))
+        return lambda: answer
 
     def _parts(self, text: str) -> list[tuple[int, str, _Part]]:
         """(offset, text, what the engines see of it) of each of the text's sentence parts (paragraphs)."""
@@ -177,21 +184,26 @@ class Engines:
             parts.append((offset, text_of_part, part))
         return parts
 
-    def _harper_matches(self, parts: list[_Part]) -> list[list[EngineMatch]]:
+    def _harper_matches_later(self, parts: list[_Part]) -> Callable[[], list[list[EngineMatch]]]:
         """Harper's matches in each part, hashtags' words included, offsets into the part; every part
-        not in the cache linted in one call (see harper_lints)."""
-        lints = self.harper_lints([("harper", part.prose) for part in parts]
-                                  + [("hashtags", joined) for part in parts for *_, joined in part.hashtags])
-        hashtag_lints = iter(lints[len(parts):])
-        found = []
-        for part, prose_lints in zip(parts, lints):
-            matches = list(prose_lints)
-            for (token, words, _), harper in zip(part.hashtags, hashtag_lints):
-                matches.extend(_hashtag_spelling(token, words, harper))
-            found.append(matches)
-        return found
+        not in the cache linted in one call (see harper_lints), once the function returned is called."""
+        lints_later = self.harper_lints_later([("harper", part.prose) for part in parts]
+                                              + [("hashtags", joined) for part in parts for *_, joined in part.hashtags])
 
-    def _harper_findings(self, text: str, guideline: str) -> list[Finding]:
+        def matches_in_each_part() -> list[list[EngineMatch]]:
+            lints = lints_later()
+            hashtag_lints = iter(lints[len(parts):])
+            found = []
+            for part, prose_lints in zip(parts, lints):
+                matches = list(prose_lints)
+                for (token, words, _), harper in zip(part.hashtags, hashtag_lints):
+                    matches.extend(_hashtag_spelling(token, words, harper))
+                found.append(matches)
+            return found
+
+        return matches_in_each_part
+
+    def _harper_findings_later(self, text: str, guideline: str) -> Callable[[], list[Finding]]:
         """Harper's findings, part by part. A part's findings depend on its own text and on three
         things about its neighbours (is a social token next to either end, does a sentence start
         where it starts): memoised on those, a re-check after an edit works out only the parts
@@ -211,35 +223,45 @@ class Engines:
         memo = self._caches["findings"]
         found = [memo.get(key) for key in keys]
         todo = [index for index, known in enumerate(found) if known is None]
-        if todo:
-            for index, matches in zip(todo, self._harper_matches([parts[index][2] for index in todo])):
+        matches_later = self._harper_matches_later([parts[index][2] for index in todo]) if todo else list
+
+        def harper_findings() -> list[Finding]:
+            for index, matches in zip(todo, matches_later()):
                 text_of_part, _, token_before, token_after, sentence_before = keys[index]
                 found[index] = tuple(_to_findings(text_of_part, matches, self, guideline, parts[index][2].tokens,
                                                   token_before=token_before, token_after=token_after,
                                                   sentence_before=sentence_before)) if matches else ()
                 memo.put(keys[index], found[index])
-        # Parts are in order and apart, and each part's findings sorted: so are all of them.
-        return [_moved(finding, offset) for (offset, _, _), these in zip(parts, found) for finding in these]
+            # Parts are in order and apart, and each part's findings sorted: so are all of them.
+            return [_moved(finding, offset) for (offset, _, _), these in zip(parts, found) for finding in these if these]
 
-    def harper_lints(self, parts: list[tuple[str, str]]) -> list[list[EngineMatch]]:
-        """Harper's matches for each (cache, text) part, offsets into the part. Parts not in their
-        cache are linted together, in one call, as paragraphs of one text: Harper's cost a call
-        (about 0.3 ms) is paid once a check, however many sentences a draft has, and an edited
-        draft re-lints only the sentences that changed."""
+        return harper_findings
+
+    def harper_lints_later(self, parts: list[tuple[str, str]]) -> Callable[[], list[list[EngineMatch]]]:
+        """Harper's matches for each (cache, text) part, offsets into the part, once the function
+        returned is called. Parts not in their cache are linted together, in one call, as
+        paragraphs of one text: Harper's cost a call (about 0.3 ms) is paid once a check, however
+        many sentences a draft has, and an edited draft re-lints only the sentences that changed.
+        The lint starts now, on Harper's thread."""
         results = [self._caches[cache].get(part) for cache, part in parts]
         todo = list(dict.fromkeys(part for part, found in zip(parts, results) if found is None))
         if not todo:
-            return cast(list[list[EngineMatch]], results)
+            return lambda: cast(list[list[EngineMatch]], results)
         starts = _starts([text for _, text in todo], _BETWEEN_PARTS)
-        per_part: list[list[EngineMatch]] = [[] for _ in todo]
-        for match in self.harper.lint(_BETWEEN_PARTS.join(text for _, text in todo)):
-            index = bisect.bisect_right(starts, match.start) - 1
-            if match.end <= starts[index] + len(todo[index][1]):  # never one across two parts
-                per_part[index].append(_shift(match, -starts[index]))
-        fresh = dict(zip(todo, per_part))
-        for (cache, text), found in fresh.items():
-            self._caches[cache].put(text, found)
-        return [found if found is not None else fresh[part] for part, found in zip(parts, results)]
+        linting = self.harper.lint_later(_BETWEEN_PARTS.join(text for _, text in todo))
+
+        def lints() -> list[list[EngineMatch]]:
+            per_part: list[list[EngineMatch]] = [[] for _ in todo]
+            for match in linting.result():
+                index = bisect.bisect_right(starts, match.start) - 1
+                if match.end <= starts[index] + len(todo[index][1]):  # never one across two parts
+                    per_part[index].append(_shift(match, -starts[index]))
+            fresh = dict(zip(todo, per_part))
+            for (cache, text), found in fresh.items():
+                self._caches[cache].put(text, found)
+            return [found if found is not None else fresh[part] for part, found in zip(parts, results)]
+
+        return lints
 
     def _lt(self, paragraph: str) -> list[EngineMatch]:
         matches = self.languagetool.lint(paragraph)
@@ -429,6 +451,13 @@ def check_grammar(text: str, policy: Any) -> list[Finding]:
     Harper is built on first use unless `start_engines` is building it in the background
     (then its matches are left out until it is ready); LanguageTool is never waited for.
     """
+    return check_grammar_later(text, policy)()
+
+
+def check_grammar_later(text: str, policy: Any) -> Callable[[], list[Finding]]:
+    """`check_grammar` in two steps: the sentences Harper has not seen are handed to its thread
+    now, and the function returned waits for its answer and gives the findings. What the caller
+    does in between (the rules: about a third of a check) runs while Harper lints."""
     if not isinstance(text, str):
         from checker.errors import InputError
 
@@ -436,10 +465,10 @@ def check_grammar(text: str, policy: Any) -> list[Finding]:
     config = _config_for(policy)
     if config.engines == "off" or not text.strip():
         _engines_for(config)
-        return []
+        return list
     engines = _engines_for(config)
     guideline = policy.guideline_title("quality") if hasattr(policy, "guideline_title") else ""
-    return engines.findings(text, guideline)
+    return engines.findings_later(text, guideline)
 
 
 def _to_findings(text: str, matches: Iterable[EngineMatch], engines: Engines, guideline: str, tokens: list[Token], *,

@@ -430,8 +430,12 @@ class HarperEngine:
     # --- checking --------------------------------------------------------------------
 
     def lint(self, paragraph: str) -> list[EngineMatch]:
+        return self.lint_later(paragraph).result()
+
+    def lint_later(self, paragraph: str) -> Future[list[EngineMatch]]:
+        """The lint, started on a lint thread: its answer is the future's result."""
         assert self._ready, "call ensure_ready() first"
-        return _lint_threads().submit(self._lint, paragraph).result()
+        return _lint_threads().submit(self._lint, paragraph)
 
     def _lint(self, paragraph: str) -> list[EngineMatch]:
         # Harper's spelling suggestions grow with the square of a word's length: a word of
