@@ -9,8 +9,10 @@ divided by the square root of their total, so a long text is not offensive for b
 
 The features are built here and only here: `scripts/train_tone_model.py` calls
 `word_features` and `pair_feature` to train, and inference calls them to score,
-so what is scored is exactly what was trained. Inference is numpy and a dict;
-scikit-learn is needed only to train (`pip install -e '.[train]'`).
+so what is scored is exactly what was trained. Inference is numpy alone: the vocabulary is
+held as the sorted hashes of its features (looked up with np.searchsorted), not as a dict of
+strings, which took 17 MB of every server; scikit-learn is needed only to train
+(`pip install -e '.[train]'`).
 
 The model file (an .npz, no pickles) holds:
     meta        JSON: format, tones, feature settings, training figures
@@ -26,9 +28,11 @@ import math
 import os
 import re
 import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -46,9 +50,17 @@ MAX_CHARS = 2_000  # a window is scored on at most this many characters (windows
 
 # Skipped: links, @mentions (TweetEval writes every one as "@user") and numbers. The model's own
 # patterns, not the Document's: what the model reads must not move when those are refined.
-_SKIP = re.compile(r"(?:https?://|www\.)\S+|@[\w.@-]+|\d[\d.,:/%-]*", re.I)
-_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’][^\W\d_])*|[\U0001f300-\U0001faff\u2600-\u27bf]")
+# A number holds no letter, so no word is in one; a link or a mention starts at "h", "w" or "@"
+# (the lookahead lets the engine skip to those), and a text without "@", "://" or "www." has neither.
+_LINK_OR_MENTION = re.compile(r"(?=[hw@])(?:(?:https?://|www\.)\S+|@[\w.@-]+)", re.I)
+_SKIP_HINT = re.compile(r"@|://|www\.", re.I)
+# Letters, with an apostrophe between two letters ("don't"); possessive, so no letter is tried twice.
+_TOKEN = re.compile(r"[^\W\d_]++(?:['’][^\W\d_]++)*+|[\U0001f300-\U0001faff\u2600-\u27bf]")
 _STRETCHED = re.compile(r"(.)\1{2,}")
+_STRETCH_HINT = re.compile(r"(.)\1\1")  # finds what _STRETCHED finds, at a third of the cost
+_SPAN = re.Match.span
+_START = itemgetter(0)
+_END = itemgetter(1)
 
 
 class Word(NamedTuple):  # a tuple: made for every word of every post, so it must be cheap
@@ -60,21 +72,23 @@ class Word(NamedTuple):  # a tuple: made for every word of every post, so it mus
 def words(text: str) -> list[Word]:
     """The words the model reads, with their offsets in `text`."""
     text = text[:MAX_CHARS]
-    skipped = [m.span() for m in _SKIP.finditer(text)]
-    stretched = _STRETCHED.search(text) is not None  # rare: most posts need no squeezing at all
-    found = []
-    index = 0
-    for match in _TOKEN.finditer(text):
-        start, end = match.span()
-        if skipped:
-            while index < len(skipped) and skipped[index][1] <= start:
-                index += 1
-            if index < len(skipped) and skipped[index][0] < end:
-                continue  # inside a link or a mention
-        norm = match.group().lower().replace("’", "'")
-        if stretched:
-            norm = _STRETCHED.sub(r"\1\1", norm)
-        found.append(Word(start, end, norm))
+    lower = text.lower().replace("’", "'")
+    # Lowered whole, each word is lowered as on its own when no character changes length and
+    # there is no capital sigma (whose lower case depends on the letters after it).
+    if len(lower) == len(text) and "Σ" not in text:
+        new = tuple.__new__
+        found = [new(Word, (start, end, lower[start:end])) for start, end in map(_SPAN, _TOKEN.finditer(text))]
+    else:
+        found = [Word(m.start(), m.end(), m.group().lower().replace("’", "'")) for m in _TOKEN.finditer(text)]
+    if _STRETCH_HINT.search(text) is not None:  # rare: most posts need no squeezing at all
+        found = [Word(w.start, w.end, _STRETCHED.sub(r"\1\1", w.norm)) for w in found]
+    if _SKIP_HINT.search(text) is not None:
+        # A word (letters only) can be inside a link or a mention, never inside a number. The
+        # spans are in order and never overlap, and so are the words: the words a span overlaps
+        # are a run, found by bisection (a walk along both took a step a word).
+        for start, end in reversed([m.span() for m in _LINK_OR_MENTION.finditer(text)]):
+            first = bisect_right(found, start, key=_END)  # the first word ending after the span starts
+            del found[first : bisect_left(found, end, lo=first, key=_START)]  # up to the first starting at or after its end
     return found
 
 
@@ -169,7 +183,15 @@ class Scores:
 
 
 class ToneModel:
-    """A trained model, loaded from its .npz file."""
+    """A trained model, loaded from its .npz file.
+
+    Its features are held as their hashes, sorted, beside the weights in the same order: a
+    feature's row is where np.searchsorted finds its hash. Python's own string hash is used
+    (its key changes from process to process, so the hashes are made when the model loads);
+    two features of the vocabulary with one hash would be told apart by nothing, so loading
+    refuses them, and a string outside the vocabulary takes one's row with odds of about 1 in
+    10^14 a lookup.
+    """
 
     WORD_CACHE_SIZE = 50_000
     SCORE_CACHE_SIZE = 1_024
@@ -182,8 +204,17 @@ class ToneModel:
         if weights.shape != (len(vocabulary), len(TONES)) or bias.shape != (len(TONES),):
             raise ValueError(f"weights {weights.shape} and bias {bias.shape} do not fit {len(vocabulary)} features and {len(TONES)} tones")
         self.meta = meta
-        self.index = {feature: row for row, feature in enumerate(vocabulary)}
-        self.weights = np.asarray(weights, dtype=np.float64)
+        hashes = np.fromiter(map(hash, vocabulary), dtype=np.int64, count=len(vocabulary))
+        order = np.argsort(hashes, kind="stable")
+        self.keys = hashes[order]
+        if len(self.keys) > 1 and bool((self.keys[1:] == self.keys[:-1]).any()):
+            if len(set(vocabulary)) != len(vocabulary):
+                raise ValueError("the vocabulary lists a feature twice")
+            raise ValueError("two features of the vocabulary have the same hash in this process; load the model again")
+        # One row a feature, in the order of `keys`; and a row of zeros past the end, for features not found.
+        # Held as float32, as the file has them (half the memory); every sum is made in float64.
+        self.weights = np.concatenate([np.asarray(weights, dtype=np.float32)[order], np.zeros((1, len(TONES)), dtype=np.float32)])
+        self.features = len(self.keys)
         self.bias = np.asarray(bias, dtype=np.float64)
         self.zero = np.zeros(len(TONES))
         self._word_cache: dict[str, tuple[np.ndarray, int]] = {}
@@ -196,27 +227,42 @@ class ToneModel:
             meta = json.loads(str(data["meta"]))
             return cls(meta, data["vocabulary"].tolist(), data["weights"], data["bias"])
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        vocabulary = sorted(self.index, key=self.index.__getitem__)
-        np.savez_compressed(
-            Path(path),
-            meta=np.array(json.dumps(self.meta, sort_keys=True)),
-            vocabulary=np.array(vocabulary),
-            weights=self.weights.astype(np.float32),
-            bias=self.bias.astype(np.float32),
-        )
+    def rows(self, features: Sequence[str]) -> np.ndarray:
+        """Each feature's row of `weights`, or `self.features` (a row of zeros) for one the model does not know."""
+        wanted = np.fromiter(map(hash, features), dtype=np.int64, count=len(features))
+        rows = np.searchsorted(self.keys, wanted)
+        known = rows < self.features
+        known[known] = self.keys[rows[known]] == wanted[known]
+        rows[~known] = self.features
+        return rows
 
-    def _word_vector(self, norm: str) -> tuple[np.ndarray, int]:
-        """The sum of a word's own feature weights, and how many it has: once a word (words recur)."""
-        cached = self._word_cache.get(norm)
-        if cached is None:
-            rows = [row for row in map(self.index.get, word_features(norm)) if row is not None]
-            cached = (self.weights[rows].sum(axis=0) if rows else self.zero, len(rows))
+    def row(self, feature: str) -> int | None:
+        """A feature's row of `weights`, or None if the model does not know it."""
+        row = int(self.rows([feature])[0])
+        return row if row < self.features else None
+
+    def _word_vectors(self, norms: Sequence[str]) -> list[tuple[np.ndarray, int]]:
+        """For each word, the sum of its own feature weights and how many it has: from a cache
+        (words recur), and for the words not in it, all their features looked up at once."""
+        cache = self._word_cache
+        vectors = [cache.get(norm) for norm in norms]
+        missing = list(dict.fromkeys(norm for norm, vector in zip(norms, vectors, strict=True) if vector is None))
+        if missing:
+            features = [word_features(norm) for norm in missing]
+            rows = self.rows([f for these in features for f in these])
+            made = {}
+            at = 0
+            for norm, these in zip(missing, features, strict=True):
+                mine = rows[at : at + len(these)]
+                at += len(these)
+                mine = mine[mine < self.features]
+                made[norm] = (self.weights[mine].astype(np.float64).sum(axis=0) if len(mine) else self.zero, len(mine))
             with self._lock:
-                if len(self._word_cache) >= self.WORD_CACHE_SIZE:
-                    self._word_cache.clear()  # bounded: the common words come straight back
-                self._word_cache[norm] = cached
-        return cached
+                if len(cache) + len(made) > self.WORD_CACHE_SIZE:
+                    cache.clear()  # bounded: the common words come straight back
+                cache.update(made)
+            vectors = [vector if vector is not None else made[norm] for norm, vector in zip(norms, vectors, strict=True)]
+        return vectors  # type: ignore[return-value]
 
     def cached_score(self, text: str) -> Scores:
         """`score`, remembered for recent texts: every rule that reads the model shares one score a run."""
@@ -233,24 +279,35 @@ class ToneModel:
         found = words(text)
         if not found:
             return Scores((), {tone: _sigmoid(b) for tone, b in zip(TONES, self.bias, strict=True)}, np.zeros((0, len(TONES))))
-        vectors = [self._word_vector(w.norm) for w in found]
+        norms = [w.norm for w in found]
+        vectors = self._word_vectors(norms)
         contributions = np.array([vector for vector, _ in vectors])
-        pairs = np.zeros((len(found) - 1, len(TONES)))
         count = sum(n for _, n in vectors)
-        index = self.index
-        for i in range(len(found) - 1):
-            row = index.get(pair_feature(found[i].norm, found[i + 1].norm))
-            if row is not None:
-                count += 1
-                pairs[i] = self.weights[row]
-                half = self.weights[row] / 2  # a pair's weight is shared by its two words
-                contributions[i] += half
-                contributions[i + 1] += half
+        if len(found) > 1:
+            rows = self.rows([pair_feature(a, b) for a, b in zip(norms, norms[1:])])
+            pairs = self.weights[rows].astype(np.float64)  # a row of zeros for a pair the model does not know
+            count += int((rows < self.features).sum())
+            half = pairs / 2  # a pair's weight is shared by its two words: each word takes the pair before it, then the one after
+            contributions[1:] += half
+            contributions[:-1] += half
+        else:
+            pairs = np.zeros((0, len(TONES)))
         if count:
             contributions /= math.sqrt(count)
             pairs /= math.sqrt(count)
         logits = self.bias + contributions.sum(axis=0)
         return Scores(tuple(found), {tone: _sigmoid(x) for tone, x in zip(TONES, logits, strict=True)}, contributions, pairs)
+
+
+def save_model(path: str | os.PathLike[str], meta: dict[str, Any], vocabulary: Sequence[str], weights: np.ndarray, bias: np.ndarray) -> None:
+    """Write a model file (what `ToneModel.load` reads): weights and bias as float32, one row of weights a feature of `vocabulary`."""
+    np.savez_compressed(
+        Path(path),
+        meta=np.array(json.dumps(meta, sort_keys=True)),
+        vocabulary=np.array(list(vocabulary)),
+        weights=np.asarray(weights).astype(np.float32),
+        bias=np.asarray(bias).astype(np.float32),
+    )
 
 
 def _is_name(text: str, word: Word) -> bool:
