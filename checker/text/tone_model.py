@@ -8,7 +8,7 @@ the words that drive it and nothing else. A text's features are counted, and the
 divided by the square root of their total, so a long text is not offensive for being long.
 
 The features are built here and only here: `scripts/train_tone_model.py` calls
-`word_features` and `pair_feature` to train, and inference calls them to score,
+`word_features` and `pair_features` to train, and inference calls them to score,
 so what is scored is exactly what was trained. Inference is numpy alone: the vocabulary is
 held as the sorted hashes of its features (looked up with np.searchsorted), not as a dict of
 strings, which took 17 MB of every server; scikit-learn is needed only to train
@@ -75,13 +75,23 @@ def words(text: str) -> list[Word]:
     lower = text.lower().replace("’", "'")
     # Lowered whole, each word is lowered as on its own when no character changes length and
     # there is no capital sigma (whose lower case depends on the letters after it).
-    if len(lower) == len(text) and "Σ" not in text:
+    sliced = len(lower) == len(text) and "Σ" not in text
+    if sliced:
         new = tuple.__new__
         found = [new(Word, (start, end, lower[start:end])) for start, end in map(_SPAN, _TOKEN.finditer(text))]
     else:
         found = [Word(m.start(), m.end(), m.group().lower().replace("’", "'")) for m in _TOKEN.finditer(text)]
-    if _STRETCH_HINT.search(text) is not None:  # rare: most posts need no squeezing at all
-        found = [Word(w.start, w.end, _STRETCHED.sub(r"\1\1", w.norm)) for w in found]
+    if _STRETCH_HINT.search(text) is not None:  # then every word stretched past two letters is squeezed
+        if sliced:
+            # A run of one letter never crosses a word's edge (a word is all the letters in a row), so
+            # each stretched word holds the start of a run in the lowered text: only those are squeezed.
+            for position in {m.start() for m in _STRETCH_HINT.finditer(lower)}:
+                index = bisect_right(found, position, key=_START) - 1
+                if index >= 0 and position < found[index].end:
+                    word = found[index]
+                    found[index] = Word(word.start, word.end, _STRETCHED.sub(r"\1\1", word.norm))
+        else:
+            found = [Word(w.start, w.end, _STRETCHED.sub(r"\1\1", w.norm)) for w in found]
     if _SKIP_HINT.search(text) is not None:
         # A word (letters only) can be inside a link or a mention, never inside a number. The
         # spans are in order and never overlap, and so are the words: the words a span overlaps
@@ -103,15 +113,16 @@ def word_features(norm: str) -> list[str]:
     return features
 
 
-def pair_feature(first: str, second: str) -> str:
-    return f"p {first} {second}"
+def pair_features(norms: Sequence[str]) -> list[str]:
+    """The feature of each pair of neighbouring words."""
+    return [f"p {first} {second}" for first, second in zip(norms, norms[1:])]
 
 
 def text_features(text: str) -> list[str]:
     """Every feature of a text, repeated as often as it occurs: what training counts."""
     found = words(text)
     features = [f for w in found for f in word_features(w.norm)]
-    features.extend(pair_feature(a.norm, b.norm) for a, b in zip(found, found[1:]))
+    features.extend(pair_features([w.norm for w in found]))
     return features
 
 
@@ -206,15 +217,17 @@ class ToneModel:
         self.meta = meta
         hashes = np.fromiter(map(hash, vocabulary), dtype=np.int64, count=len(vocabulary))
         order = np.argsort(hashes, kind="stable")
-        self.keys = hashes[order]
-        if len(self.keys) > 1 and bool((self.keys[1:] == self.keys[:-1]).any()):
+        keys = hashes[order]
+        if len(keys) > 1 and bool((keys[1:] == keys[:-1]).any()):
             if len(set(vocabulary)) != len(vocabulary):
                 raise ValueError("the vocabulary lists a feature twice")
             raise ValueError("two features of the vocabulary have the same hash in this process; load the model again")
-        # One row a feature, in the order of `keys`; and a row of zeros past the end, for features not found.
+        self.features = len(keys)
+        # A last key past them all, so that where searchsorted puts any hash there is a key to compare.
+        self.keys = np.append(keys, np.iinfo(np.int64).max)
+        # One row a feature, in the order of `keys`, and a row of zeros at `features`, for features not found.
         # Held as float32, as the file has them (half the memory); every sum is made in float64.
         self.weights = np.concatenate([np.asarray(weights, dtype=np.float32)[order], np.zeros((1, len(TONES)), dtype=np.float32)])
-        self.features = len(self.keys)
         self.bias = np.asarray(bias, dtype=np.float64)
         self.zero = np.zeros(len(TONES))
         self._word_cache: dict[str, tuple[np.ndarray, int]] = {}
@@ -230,10 +243,8 @@ class ToneModel:
     def rows(self, features: Sequence[str]) -> np.ndarray:
         """Each feature's row of `weights`, or `self.features` (a row of zeros) for one the model does not know."""
         wanted = np.fromiter(map(hash, features), dtype=np.int64, count=len(features))
-        rows = np.searchsorted(self.keys, wanted)
-        known = rows < self.features
-        known[known] = self.keys[rows[known]] == wanted[known]
-        rows[~known] = self.features
+        rows = self.keys.searchsorted(wanted)
+        rows[self.keys[rows] != wanted] = self.features
         return rows
 
     def row(self, feature: str) -> int | None:
@@ -282,9 +293,9 @@ class ToneModel:
         norms = [w.norm for w in found]
         vectors = self._word_vectors(norms)
         contributions = np.array([vector for vector, _ in vectors])
-        count = sum(n for _, n in vectors)
+        count = sum([n for _, n in vectors])
         if len(found) > 1:
-            rows = self.rows([pair_feature(a, b) for a, b in zip(norms, norms[1:])])
+            rows = self.rows(pair_features(norms))
             pairs = self.weights[rows].astype(np.float64)  # a row of zeros for a pair the model does not know
             count += int((rows < self.features).sum())
             half = pairs / 2  # a pair's weight is shared by its two words: each word takes the pair before it, then the one after
