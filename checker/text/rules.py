@@ -454,7 +454,9 @@ class Sentiment(Check):
         if self.exempt is not None and next(self.exempt.finditer(doc), None) is not None:
             return None
         aimed = self.aimed_at is None or next(self.aimed_at.finditer(doc), None) is not None or bool(doc.spans_of("mention"))
-        return analysis.sentiment(sentence) if aimed else None
+        if not aimed or (self.threshold < 0 and not analysis.may_be_negative(sentence)):
+            return None  # aimed at nobody, or it cannot score below zero, let alone reach the threshold
+        return analysis.sentiment(sentence)
 
 
 class Length(Check):
