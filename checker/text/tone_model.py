@@ -261,13 +261,16 @@ class ToneModel:
         if missing:
             features = [word_features(norm) for norm in missing]
             rows = self.rows([f for these in features for f in these])
-            made = {}
-            at = 0
-            for norm, these in zip(missing, features, strict=True):
-                mine = rows[at : at + len(these)]
-                at += len(these)
-                mine = mine[mine < self.features]
-                made[norm] = (self.weights[mine].astype(np.float64).sum(axis=0) if len(mine) else self.zero, len(mine))
+            # Each word's known rows, in the order of its features, in a row of a table padded with
+            # the row of zeros; summed along the row one after another, as ndarray.sum adds them.
+            owner = np.repeat(np.arange(len(missing)), [len(these) for these in features])
+            known = rows < self.features
+            owner, rows = owner[known], rows[known]
+            counts = np.bincount(owner, minlength=len(missing))
+            table = np.full((len(missing), max(int(counts.max()), 1)), self.features)
+            table[owner, np.arange(len(rows)) - (np.cumsum(counts) - counts)[owner]] = rows
+            sums = np.add.accumulate(self.weights[table].astype(np.float64), axis=1)[:, -1]
+            made = {norm: (sums[i], int(counts[i])) for i, norm in enumerate(missing)}
             with self._lock:
                 if len(cache) + len(made) > self.WORD_CACHE_SIZE:
                     cache.clear()  # bounded: the common words come straight back
