@@ -15,7 +15,7 @@ import pytest
 from checker import PolicyError, check_text, load_policy
 from checker.policy import DEFAULT_PACK
 from checker.text.engine import compile_checker
-from checker.text.tone_model import CHAR_NGRAMS, FORMAT, PHRASE_WORDS, TONES, ToneModel, ToneModelCheck, save_model, text_features, words
+from checker.text.tone_model import CHAR_NGRAMS, FORMAT, PHRASE_WORDS, TONES, ToneModel, ToneModelCheck, save_model, text_features, word_features, words
 
 MODEL_FILE = DEFAULT_PACK / "policy" / "tone_model.npz"
 
@@ -93,6 +93,16 @@ def test_a_saved_model_loads_with_the_same_rows_and_scores(tmp_path):
             assert loaded.weights[loaded.row(feature)].tolist() == tiny.weights[tiny.row(feature)].tolist()
     assert loaded.score("What fun!").probabilities == tiny.score("What fun!").probabilities
     assert tiny.score("What fun!").probabilities["sarcastic"] > 0.5
+
+
+def test_words_looked_up_together_sum_as_each_word_alone(model):
+    """A window's unseen words are summed in one table; each sum is the word's own, bit for bit."""
+    norms = [w.norm for w in words("Congratulations to our brilliant graduates, fuuuck the haters, supercalifragilistic x")]
+    together = ToneModel.load(MODEL_FILE)._word_vectors(norms)
+    for norm, (vector, count) in zip(norms, together, strict=True):
+        rows = [model.row(f) for f in word_features(norm) if model.row(f) is not None]
+        alone = model.weights[rows].astype(np.float64).sum(axis=0) if rows else np.zeros(len(TONES))
+        assert vector.tobytes() == alone.tobytes() and count == len(rows), norm
 
 
 def test_a_vocabulary_that_lists_a_feature_twice_is_refused():
