@@ -175,6 +175,7 @@ class SentenceGate:
             if gates is None or not self._add(index, gates):
                 self.always.append(index)
         self._first_words = frozenset(self._word_owners)
+        self._prefix_set = self._prefix_search_set(options)
         self._sentinel = self._set.Add("")
         try:
             self._set.Compile()
@@ -185,6 +186,31 @@ class SentenceGate:
             self._sentinel = self._set.Add("")
             self._set.Compile()
         self.count = len(checks)
+
+    def _prefix_search_set(self, options: re2.Options) -> re2.Set | None:
+        """One RE2 set of the lists' prefix searches (set index i: the list self._prefixed[i], then a
+        sentinel), so that one pass over a sentence's word forms answers for every list; None if
+        RE2 cannot read one of them (then each list searches on its own)."""
+        if not self._prefixed:
+            return None
+        found = re2.Set.SearchSet(options)
+        try:
+            for position, (_, phrases) in enumerate(self._prefixed):
+                if found.Add(phrases.prefix_lines_pattern) != position:
+                    return None
+            found.Add("")
+            found.Compile()
+        except re2.error:
+            return None
+        return found
+
+    def _prefixed_opened(self, doc: Document) -> list[int]:
+        """The checks whose lists have a prefix ("fuck*") that a word of the sentence starts with."""
+        if self._prefix_set is not None:
+            matched = self._prefix_set.Match(word_forms(doc)[1]) or ()
+            if len(self._prefixed) in matched:  # the sentinel: the automaton did not give up
+                return [self._prefixed[i][0] for i in matched if i < len(self._prefixed)]
+        return [index for index, phrases in self._prefixed if phrases.has_prefixed_start(doc)]
 
     def _add(self, index: int, gates: Sequence[str | None]) -> bool:
         added: dict[int, tuple[int, int]] = {}
@@ -214,7 +240,8 @@ class SentenceGate:
             by_words = {
                 index for word in self._first_words & forms for index, phrases in self._word_owners[word] if phrases.word_may_start(word, forms)
             }
-            by_words.update(index for index, phrases in self._prefixed if index not in by_words and phrases.has_prefixed_start(doc))
+            if self._prefixed:
+                by_words.update(self._prefixed_opened(doc))
             opened.extend((index, ALL_PARTS) for index in by_words)
         parts: dict[int, set[int]] = {}
         for hit in matched:
