@@ -103,14 +103,13 @@ def words(text: str) -> list[Word]:
 
 
 def word_features(norm: str) -> list[str]:
-    """A word's own features: the word, and its letter n-grams inside spaces."""
-    features = ["w " + norm]
-    if len(norm) > 1:
-        padded = f" {norm} "
-        low, high = CHAR_NGRAMS
-        for n in range(low, high + 1):
-            features.extend("c " + padded[i : i + n] for i in range(len(padded) - n + 1))
-    return features
+    """A word's own features: the word, and its letter n-grams inside spaces (all of one length, then the next)."""
+    if len(norm) <= 1:
+        return ["w " + norm]
+    padded = f" {norm} "
+    size = len(padded)
+    low, high = CHAR_NGRAMS
+    return ["w " + norm, *["c " + padded[i : i + n] for n in range(low, high + 1) for i in range(size - n + 1)]]
 
 
 def pair_features(norms: Sequence[str]) -> list[str]:
@@ -261,16 +260,16 @@ class ToneModel:
         if missing:
             features = [word_features(norm) for norm in missing]
             rows = self.rows([f for these in features for f in these])
-            # Each word's known rows, in the order of its features, in a row of a table padded with
-            # the row of zeros; summed along the row one after another, as ndarray.sum adds them.
-            owner = np.repeat(np.arange(len(missing)), [len(these) for these in features])
-            known = rows < self.features
-            owner, rows = owner[known], rows[known]
-            counts = np.bincount(owner, minlength=len(missing))
-            table = np.full((len(missing), max(int(counts.max()), 1)), self.features)
-            table[owner, np.arange(len(rows)) - (np.cumsum(counts) - counts)[owner]] = rows
-            sums = np.add.accumulate(self.weights[table].astype(np.float64), axis=1)[:, -1]
-            made = {norm: (sums[i], int(counts[i])) for i, norm in enumerate(missing)}
+            # Every feature's weights, those of one the model does not know a row of zeros: a word's sum
+            # over all its features is the sum over its known ones (adding 0.0 changes no sum).
+            weights = self.weights[rows].astype(np.float64)
+            known = np.cumsum(rows < self.features).tolist()  # known features so far, at each feature
+            made = {}
+            start = 0
+            for norm, these in zip(missing, features, strict=True):
+                end = start + len(these)
+                made[norm] = (np.add.reduce(weights[start:end], axis=0), known[end - 1] - (known[start - 1] if start else 0))
+                start = end
             with self._lock:
                 if len(cache) + len(made) > self.WORD_CACHE_SIZE:
                     cache.clear()  # bounded: the common words come straight back
