@@ -15,6 +15,7 @@ SENTENCES = [
     "Flat 12, Bruce Stream, Leicester LE2 1AB is where she lives at 14 victoria road",
     "Student ID: 12345678 and NI number QQ 12 34 56 C, embargoed until Monday",
     "Unıversity of Leicester students analyzed the game-changing results",  # a dotless i
+    "UNİVERSİTY\u00a0OF\u2003leicester, univerſity of leicester and university  of\nLeicester",  # Python's i, s and spaces
     "A lone surrogate \ud800 in a sentence that votes for the Tories",
     "Nothing here but a quiet, ordinary sentence about the library.",
     "Card 4111 1111 1111 1111, IBAN GB82 WEST 1234 5698 7654 32, from 192.168.0.1 and fe80::1",

@@ -47,15 +47,20 @@ def backtracking_gate(pattern: LinearPattern) -> str | None:
     Only for a pattern on `re`, whose \\w, \\d and \\s to_re2 keeps; `regex`'s \\w is wider (marks)."""
     if pattern.engine != "re":
         return None
-    loose = _without_assertions(pattern.source)
+    return loose_gate(pattern.source, bool(pattern.flags & re.IGNORECASE))
+
+
+def loose_gate(source: str, ignore_case: bool) -> str | None:
+    """`backtracking_gate` for the source of a pattern on `re` (with re.IGNORECASE or not)."""
+    loose = _without_assertions(source)
     if loose is None:
         return None
     try:
-        source = ("(?i:" if pattern.flags & re.IGNORECASE else "(?:") + to_re2(loose) + ")"
-        re2.compile(source, _QUIET)
+        gate = ("(?i:" if ignore_case else "(?:") + to_re2(loose) + ")"
+        re2.compile(gate, _QUIET)
     except (ValueError, re2.error):
         return None
-    return source
+    return gate
 
 
 def _without_assertions(source: str) -> str | None:
