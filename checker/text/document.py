@@ -40,7 +40,8 @@ EMOJI_CANDIDATES = re.compile(
 )
 # A sentence ends at . ! ? or … and a space, but not after an initial (Philip K. Dick) or a title (Dr. Patel).
 _NOT_AFTER = "".join(f"(?<!{a})" for a in (r"\b[A-Z]\.", r"\bDr\.", r"\bMr\.", r"Mrs\.", r"\bMs\.", r"Prof\.", r"\bSt\.", r"e\.g\.", r"i\.e\.", r"\bvs\.", r"\bNo\."))
-SENTENCE_END = re.compile(rf"(?<=[.!?…]){_NOT_AFTER}[\"'”’)]*\s+|\n\s*\n|\n(?=\s*[-•*\d])")
+# Every end starts with a quote, a bracket or white space: the lookahead turns most characters away in one test.
+SENTENCE_END = re.compile(rf"(?=[\s\"'”’)])(?:(?<=[.!?…]){_NOT_AFTER}[\"'”’)]*\s+|\n\s*\n|\n(?=\s*[-•*\d]))")
 
 
 _SPAN = re.Match.span
