@@ -57,7 +57,7 @@ def main() -> None:
 
     start = time.perf_counter()
     model = ToneModel.load(DEFAULT_PACK / "policy" / "tone_model.npz")
-    print(f"load model                 {(time.perf_counter() - start) * 1000:8.1f} ms once ({len(model.index):,} features)")
+    print(f"load model                 {(time.perf_counter() - start) * 1000:8.1f} ms once ({model.features:,} features)")
 
     def cold(text: str) -> None:
         model._word_cache.clear()

@@ -36,7 +36,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.text.tone_model import CHAR_NGRAMS, FORMAT, TONES, ToneModel, text_features  # noqa: E402
+from checker.text.tone_model import CHAR_NGRAMS, FORMAT, TONES, ToneModel, save_model, text_features  # noqa: E402
 
 try:
     from scipy.sparse import csr_matrix, diags, vstack
@@ -202,7 +202,7 @@ def main() -> None:
         "report": report,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    ToneModel(meta, kept, weights, bias).save(args.out)
+    save_model(args.out, meta, kept, weights, bias)
     # What ships is float32: check that it scores as the trained model does.
     shipped = ToneModel.load(args.out)
     check_texts = [t for tone in TONES for t in data[tone]["val"][0][:200]]
@@ -214,8 +214,7 @@ def main() -> None:
     if gap > 0.02:
         raise SystemExit("the shipped model does not reproduce the trained one")
     meta["examples"] = {text: {tone: round(p, 4) for tone, p in shipped.score(text).probabilities.items()} for text in EXAMPLES}
-    model = ToneModel(meta, kept, weights, bias)
-    model.save(args.out)
+    save_model(args.out, meta, kept, weights, bias)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(kept):,} features)")
 
 

@@ -61,3 +61,14 @@ def test_a_word_is_lowered_as_on_its_own(text):
     for token in Document(text).tokens:
         assert token.text == text[token.start : token.end]
         assert token.lower in (token.text.lower().replace("’", "'"), token.text.lower())
+
+
+def test_a_text_without_a_domain_ending_finds_the_same_links_without_trying_a_domain_at_every_word():
+    from checker.text import document
+
+    for text in ("See https://t.co/AbC123, then www.le.ac.uk and le.ac.uk/news.", "https://t.co/x https://bit.ly/y", "news.bbc.co.uk! x.io, a.b.c"):
+        with_domains = [m.span() for m in document.URL.finditer(text)]
+        assert [(s.start, s.end) for s in Document(text).spans_of("url")] == with_domains
+    text = "Read https://t.co/AbC123 and https://example.de/page now"
+    assert document.DOMAIN_ENDING.search(text) is None
+    assert [m.span() for m in document.URL_WITH_SCHEME.finditer(text)] == [m.span() for m in document.URL.finditer(text)]

@@ -15,6 +15,7 @@ SENTENCES = [
     "Flat 12, Bruce Stream, Leicester LE2 1AB is where she lives at 14 victoria road",
     "Student ID: 12345678 and NI number QQ 12 34 56 C, embargoed until Monday",
     "Unıversity of Leicester students analyzed the game-changing results",  # a dotless i
+    "UNİVERSİTY\u00a0OF\u2003leicester, univerſity of leicester and university  of\nLeicester",  # Python's i, s and spaces
     "A lone surrogate \ud800 in a sentence that votes for the Tories",
     "Nothing here but a quiet, ordinary sentence about the library.",
     "Card 4111 1111 1111 1111, IBAN GB82 WEST 1234 5698 7654 32, from 192.168.0.1 and fe80::1",
@@ -110,3 +111,15 @@ examples.pass = ["Say hello now"]
     index = next(i for i, c in enumerate(checker.sentence_checks) if c.rule.id == "tone.many_patterns")
     assert index in checker.gate.always
     assert [f.rule for f in checker.run("Say w7abcx3 now.", "x", grammar=False).findings if f.rule == "tone.many_patterns"] == ["tone.many_patterns"]
+
+
+def test_one_pass_over_the_word_forms_opens_the_lists_whose_prefixes_a_word_starts_with(checker):
+    """The lists with prefixes ("fuck*") are searched in one RE2 set; it opens what each list's own search opens."""
+    assert checker.gate._prefix_set is not None
+    for sentence in [*SENTENCES, "fuckwits and shitholes", "Shhh, idiots", "a quiet line", "FUCKİNG hell", ""]:
+        doc = Document(sentence)
+        one_pass = sorted(checker.gate._prefixed_opened(doc))
+        each = sorted(index for index, phrases in checker.gate._prefixed if phrases.has_prefixed_start(doc))
+        assert one_pass == each, sentence
+    opened = {checker.sentence_checks[i].rule.id for i, _ in checker.gate.open_checks(Document("What fuckwits"))}
+    assert "offensive.profanity" in opened

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import shutil
+import tracemalloc
 from collections import Counter
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import pytest
 from checker import PolicyError, check_text, load_policy
 from checker.policy import DEFAULT_PACK
 from checker.text.engine import compile_checker
-from checker.text.tone_model import CHAR_NGRAMS, FORMAT, PHRASE_WORDS, TONES, ToneModel, ToneModelCheck, text_features, words
+from checker.text.tone_model import CHAR_NGRAMS, FORMAT, PHRASE_WORDS, TONES, ToneModel, ToneModelCheck, save_model, text_features, word_features, words
 
 MODEL_FILE = DEFAULT_PACK / "policy" / "tone_model.npz"
 
@@ -58,12 +60,55 @@ def test_a_score_is_the_trained_sum_of_feature_weights(model):
     """Inference adds, word by word and from a cache, what training counts: the features of
     text_features, counted, over the square root of their total."""
     for text in ("What a load of rubbish, honestly", "Our new MSc opens in September", "fuuuuck this", "x"):
-        counts = Counter(f for f in text_features(text) if f in model.index)
+        counts = Counter(f for f in text_features(text) if model.row(f) is not None)
         total = sum(counts.values())
-        logits = model.bias + sum((model.weights[model.index[f]] * n for f, n in counts.items()), np.zeros(len(TONES))) / math.sqrt(max(total, 1))
+        logits = model.bias + sum((model.weights[model.row(f)].astype(np.float64) * n for f, n in counts.items()), np.zeros(len(TONES))) / math.sqrt(max(total, 1))
         got = model.score(text).probabilities
         for tone, logit in zip(TONES, logits, strict=True):
             assert got[tone] == pytest.approx(1 / (1 + math.exp(-logit)), abs=1e-9)
+
+
+def test_the_loaded_model_holds_hashes_and_float32_weights_not_a_dict_of_its_features():
+    """113,672 features held as a dict of strings took 17 MB of every server; as sorted hashes
+    beside the float32 weights they take under 3 MB."""
+    tracemalloc.start()
+    try:
+        loaded = ToneModel.load(MODEL_FILE)
+        gc.collect()
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert loaded.features > 100_000
+    assert held < 4_000_000
+    assert loaded.row("w idiot") is not None and loaded.row("w no-such-feature-anywhere") is None
+
+
+def test_a_saved_model_loads_with_the_same_rows_and_scores(tmp_path):
+    tiny = _tiny_model({"w what": 0.5, "w fun": 0.25, "p what fun": 2.0, "c  wh": -0.125})
+    save_model(tmp_path / "tiny.npz", tiny.meta, ["c  wh", "p what fun", "w fun", "w what"], np.array([[0, 0, w, 0] for w in (-0.125, 2.0, 0.25, 0.5)]), np.zeros(4))
+    loaded = ToneModel.load(tmp_path / "tiny.npz")
+    for feature in ("w what", "w fun", "p what fun", "c  wh", "w other"):
+        assert (loaded.row(feature) is None) == (tiny.row(feature) is None)
+        if loaded.row(feature) is not None:
+            assert loaded.weights[loaded.row(feature)].tolist() == tiny.weights[tiny.row(feature)].tolist()
+    assert loaded.score("What fun!").probabilities == tiny.score("What fun!").probabilities
+    assert tiny.score("What fun!").probabilities["sarcastic"] > 0.5
+
+
+def test_words_looked_up_together_sum_as_each_word_alone(model):
+    """A window's unseen words are summed in one table; each sum is the word's own, bit for bit."""
+    norms = [w.norm for w in words("Congratulations to our brilliant graduates, fuuuck the haters, supercalifragilistic x")]
+    together = ToneModel.load(MODEL_FILE)._word_vectors(norms)
+    for norm, (vector, count) in zip(norms, together, strict=True):
+        rows = [model.row(f) for f in word_features(norm) if model.row(f) is not None]
+        alone = model.weights[rows].astype(np.float64).sum(axis=0) if rows else np.zeros(len(TONES))
+        assert vector.tobytes() == alone.tobytes() and count == len(rows), norm
+
+
+def test_a_vocabulary_that_lists_a_feature_twice_is_refused():
+    meta = {"format": FORMAT, "tones": list(TONES), "char_ngrams": list(CHAR_NGRAMS)}
+    with pytest.raises(ValueError, match="twice"):
+        ToneModel(meta, ["w a", "w a"], np.zeros((2, len(TONES))), np.zeros(len(TONES)))
 
 
 def test_words_skip_links_mentions_and_numbers_and_keep_offsets():

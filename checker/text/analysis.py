@@ -73,6 +73,55 @@ def _has_lexicon_word(vader: Any, text: str) -> bool:
     return False
 
 
+def may_be_negative(text: str) -> bool:
+    """Whether VADER's compound score of `sentiment(text)` can be below zero; False only when it
+    cannot (it is then at least 0.0), found at a twentieth of VADER's cost.
+
+    VADER sums a valence for each word its lexicon rates; a sum of positive valences is positive
+    whatever scales it (boosters that raise, capitals, "but", punctuation). Only these can give a
+    word a valence at or below zero, and a text with none of them cannot score below zero: a word
+    the lexicon rates at or below zero, a negation ("not", any "n't", "no", "least"), a booster
+    that lowers ("barely", "kind of"), a phrase VADER rates at or below zero ("yeah right"), and
+    an emoji (VADER reads its description). Its words are split as VADER splits them (see
+    `_has_lexicon_word`), and compared in lower case, as VADER compares them.
+    """
+    text = text[:SENTIMENT_SPAN]
+    if not _vader_emoji_characters().isdisjoint(text):
+        return True
+    lexicon = _vader().lexicon
+    lowering, phrases = _vader_lowering_words()
+    words = set()
+    for piece in text.split():
+        stripped = piece.strip(string.punctuation)
+        word = (piece if len(stripped) <= 2 else stripped).lower()
+        if word in lowering or "n't" in word or lexicon.get(word, 1.0) <= 0:
+            return True
+        words.add(word)
+    return any(phrase <= words for phrase in phrases)
+
+
+def _vader_lowering_words() -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+    """The words that can lower a valence past zero in VADER (negations, lowering boosters, phrases
+    it rates at or below zero), and its phrases of several words that do (each as its set of words:
+    only a text with all of them can hold the phrase)."""
+
+    def build() -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+        from vaderSentiment import vaderSentiment as vader
+
+        lowering = {*vader.NEGATE, "no", "least"}
+        phrases = []
+        for phrase, value in (*vader.BOOSTER_DICT.items(), *vader.SPECIAL_CASES.items()):
+            if value <= 0:
+                words = phrase.lower().split()
+                if len(words) == 1:
+                    lowering.add(words[0])
+                else:
+                    phrases.append(frozenset(words))
+        return frozenset(lowering), tuple(phrases)
+
+    return _shared("vader_lowering", build)  # type: ignore[no-any-return]
+
+
 def _vader_emoji_characters() -> frozenset[str]:
     """The characters VADER replaces with a description (it looks at one character at a time)."""
     return _shared("vader_emoji", lambda: frozenset(e for e in _vader().emojis if len(e) == 1))  # type: ignore[no-any-return]

@@ -17,10 +17,18 @@ from checker.lru import BoundedLru
 
 # The order matters: an e-mail address contains what looks like a mention. A Mastodon remote
 # mention (@user@server) is a mention: neither an address nor a link starts right after an "@".
-URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]|(?<![\w.@-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:ac\.uk|co\.uk|org\.uk|gov\.uk|com|org|net|edu|io|ly)(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]])?", re.I)
+# A link with a scheme or "www.", or a bare domain with one of the endings below. A domain's labels are
+# taken possessively: what follows each is a "." or the end, which no label character is.
+_URL_WITH_SCHEME = r"(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]"
+_DOMAIN_ENDING = r"\.(?:ac\.uk|co\.uk|org\.uk|gov\.uk|com|org|net|edu|io|ly)"
+URL = re.compile(_URL_WITH_SCHEME + r"|(?<![\w.@-])[a-z0-9-]++(?:\.[a-z0-9-]++)*" + _DOMAIN_ENDING + r"(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]])?", re.I)
 # What every URL holds (a scheme, "www." or one of URL's endings): a text without one has none, and
 # URL, which tries at the start of every word, is not run over it.
 URL_HINT = re.compile(r"https?://|www\.|\.(?:uk|com|org|net|edu|io|ly)", re.I)
+# In a text without a domain's ending, URL can only match as this (most links in posts are https://t.co/...),
+# which the engine skips through to each "h" or "w" instead of trying a domain at every word.
+URL_WITH_SCHEME = re.compile(_URL_WITH_SCHEME, re.I)
+DOMAIN_ENDING = re.compile(_DOMAIN_ENDING, re.I)
 EMAIL = re.compile(r"(?<![A-Za-z0-9._%+@-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{1,30}(?:@[A-Za-z0-9.-]+)?")
 HASHTAG = re.compile(r"(?<![\w#&])#([^\W_][\w]*)")
@@ -32,7 +40,8 @@ EMOJI_CANDIDATES = re.compile(
 )
 # A sentence ends at . ! ? or … and a space, but not after an initial (Philip K. Dick) or a title (Dr. Patel).
 _NOT_AFTER = "".join(f"(?<!{a})" for a in (r"\b[A-Z]\.", r"\bDr\.", r"\bMr\.", r"Mrs\.", r"\bMs\.", r"Prof\.", r"\bSt\.", r"e\.g\.", r"i\.e\.", r"\bvs\.", r"\bNo\."))
-SENTENCE_END = re.compile(rf"(?<=[.!?…]){_NOT_AFTER}[\"'”’)]*\s+|\n\s*\n|\n(?=\s*[-•*\d])")
+# Every end starts with a quote, a bracket or white space: the lookahead turns most characters away in one test.
+SENTENCE_END = re.compile(rf"(?=[\s\"'”’)])(?:(?<=[.!?…]){_NOT_AFTER}[\"'”’)]*\s+|\n\s*\n|\n(?=\s*[-•*\d]))")
 
 
 _SPAN = re.Match.span
@@ -110,8 +119,11 @@ class Document:
         for kind, pattern, needs in (("email", EMAIL, "@"), ("url", URL, "./"), ("mention", MENTION, "@"), ("hashtag", HASHTAG, "#")):
             if needs[0] not in text and needs[-1] not in text:  # each pattern needs one of these: most sentences have none
                 continue
-            if pattern is URL and URL_HINT.search(text) is None:
-                continue
+            if pattern is URL:
+                if URL_HINT.search(text) is None:
+                    continue
+                if DOMAIN_ENDING.search(text) is None:
+                    pattern = URL_WITH_SCHEME
             # `spans` is sorted and never overlaps, and one pattern's matches come in order: one walk
             # along both finds the overlaps (comparing each match with every span taken was quadratic:
             # "#a " * 33333 took 45 s).

@@ -60,30 +60,38 @@ class CompiledChecker:
     memo: BoundedLru[str, SentenceFindings] = field(default_factory=lambda: _sentence_memo(), compare=False, repr=False)
     gate: SentenceGate = field(init=False, compare=False, repr=False)
     sentence_checks: tuple[Check, ...] = field(init=False, compare=False, repr=False)
+    # Where each sentence check is in `checks`, and the indices of the checks of the whole post.
+    _sentence_order: tuple[int, ...] = field(init=False, compare=False, repr=False)
+    _post_order: tuple[int, ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        sentence_checks = tuple(c for c in self.checks if c.scope == "sentence")
+        sentence_order = tuple(i for i, c in enumerate(self.checks) if c.scope == "sentence")
+        sentence_checks = tuple(self.checks[i] for i in sentence_order)
         object.__setattr__(self, "sentence_checks", sentence_checks)  # frozen: set once, here
         object.__setattr__(self, "gate", SentenceGate(sentence_checks))
+        object.__setattr__(self, "_sentence_order", sentence_order)
+        object.__setattr__(self, "_post_order", tuple(i for i, c in enumerate(self.checks) if c.scope != "sentence"))
 
     def run(self, text: str, platform: str, grammar: bool = True, budget: float = CHECK_BUDGET_SECONDS) -> Report:
         context = Context(platform=self.policy.platform(platform), policy=self.policy)
         limit = _Budget(budget)
         doc = Document.of_post(text)
-        sentence_checks = self.sentence_checks
-        found: dict[str, list[Finding]] = {c.rule.id: [] for c in self.checks}
+        checks, sentence_checks, sentence_order = self.checks, self.sentence_checks, self._sentence_order
+        found: dict[int, list[Finding]] = {}  # by index in `checks`: only the checks that found something
         for start, end in doc.sentences:
             for index, findings in self._sentence_findings(text[start:end], sentence_checks, context):
-                found[sentence_checks[index].rule.id].extend(replace(f, start=f.start + start, end=f.end + start) for f in findings)
+                moved = [replace(f, start=f.start + start, end=f.end + start) for f in findings] if start else findings
+                found.setdefault(sentence_order[index], []).extend(moved)
             limit.check()
-        for check in self.checks:
-            if check.scope != "sentence":
-                found[check.rule.id].extend(check.run(doc, context))
-                limit.check()
+        for index in self._post_order:
+            these = list(checks[index].run(doc, context))
+            if these:
+                found[index] = these
+            limit.check()
         findings: list[Finding] = []
-        for check in self.checks:
-            these = found[check.rule.id]
-            if len(these) < check.rule.min_matches:
+        for index in sorted(found):  # in the order of the checks, as the policy lists them
+            these, rule = found[index], checks[index].rule
+            if len(these) < rule.min_matches:
                 # One "!!" or one "lol" is a note; a post full of them is a problem.
                 these = [replace(f, severity="info") for f in these]
             findings.extend(these)

@@ -47,15 +47,20 @@ def backtracking_gate(pattern: LinearPattern) -> str | None:
     Only for a pattern on `re`, whose \\w, \\d and \\s to_re2 keeps; `regex`'s \\w is wider (marks)."""
     if pattern.engine != "re":
         return None
-    loose = _without_assertions(pattern.source)
+    return loose_gate(pattern.source, bool(pattern.flags & re.IGNORECASE))
+
+
+def loose_gate(source: str, ignore_case: bool) -> str | None:
+    """`backtracking_gate` for the source of a pattern on `re` (with re.IGNORECASE or not)."""
+    loose = _without_assertions(source)
     if loose is None:
         return None
     try:
-        source = ("(?i:" if pattern.flags & re.IGNORECASE else "(?:") + to_re2(loose) + ")"
-        re2.compile(source, _QUIET)
+        gate = ("(?i:" if ignore_case else "(?:") + to_re2(loose) + ")"
+        re2.compile(gate, _QUIET)
     except (ValueError, re2.error):
         return None
-    return source
+    return gate
 
 
 def _without_assertions(source: str) -> str | None:
@@ -149,6 +154,12 @@ def _group_end(source: str, start: int) -> int | None:
 # Everything a check runs when its gate has no say: all its parts.
 ALL_PARTS = None
 
+# RE2's memory for the set: its program and the states of its DFA, made as sentences need them.
+# At RE2's default (8 MB) the program leaves the DFA too little, and on new sentences it was
+# thrown away and rebuilt again and again (13 us a sentence, against 3 us at 16 MB); on real
+# posts the states it keeps take about 2 MB, and never more than this.
+GATE_MEMORY = 16 << 20
+
 
 class SentenceGate:
     """The gates of some checks, compiled into one RE2 set."""
@@ -156,6 +167,7 @@ class SentenceGate:
     def __init__(self, checks: Sequence[Check]) -> None:
         options = re2.Options()
         options.log_errors = False
+        options.max_mem = GATE_MEMORY
         self._set = re2.Set.SearchSet(options)
         self._owners: dict[int, tuple[int, int]] = {}  # set index -> (check, part)
         self.always: list[int] = []  # checks with no gate: they run on every sentence
@@ -175,6 +187,7 @@ class SentenceGate:
             if gates is None or not self._add(index, gates):
                 self.always.append(index)
         self._first_words = frozenset(self._word_owners)
+        self._prefix_set = self._prefix_search_set(options)
         self._sentinel = self._set.Add("")
         try:
             self._set.Compile()
@@ -185,6 +198,31 @@ class SentenceGate:
             self._sentinel = self._set.Add("")
             self._set.Compile()
         self.count = len(checks)
+
+    def _prefix_search_set(self, options: re2.Options) -> re2.Set | None:
+        """One RE2 set of the lists' prefix searches (set index i: the list self._prefixed[i], then a
+        sentinel), so that one pass over a sentence's word forms answers for every list; None if
+        RE2 cannot read one of them (then each list searches on its own)."""
+        if not self._prefixed:
+            return None
+        found = re2.Set.SearchSet(options)
+        try:
+            for position, (_, phrases) in enumerate(self._prefixed):
+                if found.Add(phrases.prefix_lines_pattern) != position:
+                    return None
+            found.Add("")
+            found.Compile()
+        except re2.error:
+            return None
+        return found
+
+    def _prefixed_opened(self, doc: Document) -> list[int]:
+        """The checks whose lists have a prefix ("fuck*") that a word of the sentence starts with."""
+        if self._prefix_set is not None:
+            matched = self._prefix_set.Match(word_forms(doc)[1]) or ()
+            if len(self._prefixed) in matched:  # the sentinel: the automaton did not give up
+                return [self._prefixed[i][0] for i in matched if i < len(self._prefixed)]
+        return [index for index, phrases in self._prefixed if phrases.has_prefixed_start(doc)]
 
     def _add(self, index: int, gates: Sequence[str | None]) -> bool:
         added: dict[int, tuple[int, int]] = {}
@@ -214,7 +252,8 @@ class SentenceGate:
             by_words = {
                 index for word in self._first_words & forms for index, phrases in self._word_owners[word] if phrases.word_may_start(word, forms)
             }
-            by_words.update(index for index, phrases in self._prefixed if index not in by_words and phrases.has_prefixed_start(doc))
+            if self._prefixed:
+                by_words.update(self._prefixed_opened(doc))
             opened.extend((index, ALL_PARTS) for index in by_words)
         parts: dict[int, set[int]] = {}
         for hit in matched:

@@ -205,6 +205,11 @@ class PhraseIndex:
         """Whether a word of the document starts with one of the list's prefixes ("fuck*")."""
         return self._prefix_lines is not None and self._prefix_lines.search(word_forms(doc)[1]) is not None
 
+    @property
+    def prefix_lines_pattern(self) -> str | None:
+        """What `has_prefixed_start` searches `word_forms`' lines for (None without prefixes): a line starting with a prefix."""
+        return None if self._prefix_start is None else "(?m)^(?:" + self._prefix_start.pattern + ")"
+
     def _starts(self, doc: Document) -> list[int]:
         """The tokens that can start a phrase, in order: found by set intersection with the
         document's word forms (C speed), not by looking up every token of every sentence for every list."""

@@ -22,7 +22,7 @@ from checker.lru import BoundedLru, approximate_size
 from checker.policy import Platform, Policy, Rule, check_message
 from checker.text import analysis
 from checker.text.document import Document, Token
-from checker.text.gate import backtracking_gate, re2_gate
+from checker.text.gate import backtracking_gate, loose_gate, re2_gate
 from checker.text.context import Context as TermContext
 from checker.text.context import compile_phrases as compile_context
 from checker.text.matchers import PhraseIndex, make_phrase
@@ -454,7 +454,9 @@ class Sentiment(Check):
         if self.exempt is not None and next(self.exempt.finditer(doc), None) is not None:
             return None
         aimed = self.aimed_at is None or next(self.aimed_at.finditer(doc), None) is not None or bool(doc.spans_of("mention"))
-        return analysis.sentiment(sentence) if aimed else None
+        if not aimed or (self.threshold < 0 and not analysis.may_be_negative(sentence)):
+            return None  # aimed at nobody, or it cannot score below zero, let alone reach the threshold
+        return analysis.sentiment(sentence)
 
 
 class Length(Check):
@@ -694,6 +696,9 @@ class BrandName(Check):
     def setup(self, policy: Policy) -> None:
         self.name = policy.organisation.name
         self.pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, self.name.split())) + r"\b", re.I)
+
+    def gates(self) -> list[str | None]:
+        return [loose_gate(self.pattern.pattern, ignore_case=True)]  # most sentences do not name the organisation
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         for match in self.pattern.finditer(doc.text):

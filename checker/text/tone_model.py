@@ -8,9 +8,11 @@ the words that drive it and nothing else. A text's features are counted, and the
 divided by the square root of their total, so a long text is not offensive for being long.
 
 The features are built here and only here: `scripts/train_tone_model.py` calls
-`word_features` and `pair_feature` to train, and inference calls them to score,
-so what is scored is exactly what was trained. Inference is numpy and a dict;
-scikit-learn is needed only to train (`pip install -e '.[train]'`).
+`word_features` and `pair_features` to train, and inference calls them to score,
+so what is scored is exactly what was trained. Inference is numpy alone: the vocabulary is
+held as the sorted hashes of its features (looked up with np.searchsorted), not as a dict of
+strings, which took 17 MB of every server; scikit-learn is needed only to train
+(`pip install -e '.[train]'`).
 
 The model file (an .npz, no pickles) holds:
     meta        JSON: format, tones, feature settings, training figures
@@ -26,9 +28,11 @@ import math
 import os
 import re
 import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -46,9 +50,17 @@ MAX_CHARS = 2_000  # a window is scored on at most this many characters (windows
 
 # Skipped: links, @mentions (TweetEval writes every one as "@user") and numbers. The model's own
 # patterns, not the Document's: what the model reads must not move when those are refined.
-_SKIP = re.compile(r"(?:https?://|www\.)\S+|@[\w.@-]+|\d[\d.,:/%-]*", re.I)
-_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’][^\W\d_])*|[\U0001f300-\U0001faff\u2600-\u27bf]")
+# A number holds no letter, so no word is in one; a link or a mention starts at "h", "w" or "@"
+# (the lookahead lets the engine skip to those), and a text without "@", "://" or "www." has neither.
+_LINK_OR_MENTION = re.compile(r"(?=[hw@])(?:(?:https?://|www\.)\S+|@[\w.@-]+)", re.I)
+_SKIP_HINT = re.compile(r"@|://|www\.", re.I)
+# Letters, with an apostrophe between two letters ("don't"); possessive, so no letter is tried twice.
+_TOKEN = re.compile(r"[^\W\d_]++(?:['’][^\W\d_]++)*+|[\U0001f300-\U0001faff\u2600-\u27bf]")
 _STRETCHED = re.compile(r"(.)\1{2,}")
+_STRETCH_HINT = re.compile(r"(.)\1\1")  # finds what _STRETCHED finds, at a third of the cost
+_SPAN = re.Match.span
+_START = itemgetter(0)
+_END = itemgetter(1)
 
 
 class Word(NamedTuple):  # a tuple: made for every word of every post, so it must be cheap
@@ -60,44 +72,56 @@ class Word(NamedTuple):  # a tuple: made for every word of every post, so it mus
 def words(text: str) -> list[Word]:
     """The words the model reads, with their offsets in `text`."""
     text = text[:MAX_CHARS]
-    skipped = [m.span() for m in _SKIP.finditer(text)]
-    stretched = _STRETCHED.search(text) is not None  # rare: most posts need no squeezing at all
-    found = []
-    index = 0
-    for match in _TOKEN.finditer(text):
-        start, end = match.span()
-        if skipped:
-            while index < len(skipped) and skipped[index][1] <= start:
-                index += 1
-            if index < len(skipped) and skipped[index][0] < end:
-                continue  # inside a link or a mention
-        norm = match.group().lower().replace("’", "'")
-        if stretched:
-            norm = _STRETCHED.sub(r"\1\1", norm)
-        found.append(Word(start, end, norm))
+    lower = text.lower().replace("’", "'")
+    # Lowered whole, each word is lowered as on its own when no character changes length and
+    # there is no capital sigma (whose lower case depends on the letters after it).
+    sliced = len(lower) == len(text) and "Σ" not in text
+    if sliced:
+        new = tuple.__new__
+        found = [new(Word, (start, end, lower[start:end])) for start, end in map(_SPAN, _TOKEN.finditer(text))]
+    else:
+        found = [Word(m.start(), m.end(), m.group().lower().replace("’", "'")) for m in _TOKEN.finditer(text)]
+    if _STRETCH_HINT.search(text) is not None:  # then every word stretched past two letters is squeezed
+        if sliced:
+            # A run of one letter never crosses a word's edge (a word is all the letters in a row), so
+            # each stretched word holds the start of a run in the lowered text: only those are squeezed.
+            for position in {m.start() for m in _STRETCH_HINT.finditer(lower)}:
+                index = bisect_right(found, position, key=_START) - 1
+                if index >= 0 and position < found[index].end:
+                    word = found[index]
+                    found[index] = Word(word.start, word.end, _STRETCHED.sub(r"\1\1", word.norm))
+        else:
+            found = [Word(w.start, w.end, _STRETCHED.sub(r"\1\1", w.norm)) for w in found]
+    if _SKIP_HINT.search(text) is not None:
+        # A word (letters only) can be inside a link or a mention, never inside a number. The
+        # spans are in order and never overlap, and so are the words: the words a span overlaps
+        # are a run, found by bisection (a walk along both took a step a word).
+        for start, end in reversed([m.span() for m in _LINK_OR_MENTION.finditer(text)]):
+            first = bisect_right(found, start, key=_END)  # the first word ending after the span starts
+            del found[first : bisect_left(found, end, lo=first, key=_START)]  # up to the first starting at or after its end
     return found
 
 
 def word_features(norm: str) -> list[str]:
-    """A word's own features: the word, and its letter n-grams inside spaces."""
-    features = ["w " + norm]
-    if len(norm) > 1:
-        padded = f" {norm} "
-        low, high = CHAR_NGRAMS
-        for n in range(low, high + 1):
-            features.extend("c " + padded[i : i + n] for i in range(len(padded) - n + 1))
-    return features
+    """A word's own features: the word, and its letter n-grams inside spaces (all of one length, then the next)."""
+    if len(norm) <= 1:
+        return ["w " + norm]
+    padded = f" {norm} "
+    size = len(padded)
+    low, high = CHAR_NGRAMS
+    return ["w " + norm, *["c " + padded[i : i + n] for n in range(low, high + 1) for i in range(size - n + 1)]]
 
 
-def pair_feature(first: str, second: str) -> str:
-    return f"p {first} {second}"
+def pair_features(norms: Sequence[str]) -> list[str]:
+    """The feature of each pair of neighbouring words."""
+    return [f"p {first} {second}" for first, second in zip(norms, norms[1:])]
 
 
 def text_features(text: str) -> list[str]:
     """Every feature of a text, repeated as often as it occurs: what training counts."""
     found = words(text)
     features = [f for w in found for f in word_features(w.norm)]
-    features.extend(pair_feature(a.norm, b.norm) for a, b in zip(found, found[1:]))
+    features.extend(pair_features([w.norm for w in found]))
     return features
 
 
@@ -169,7 +193,15 @@ class Scores:
 
 
 class ToneModel:
-    """A trained model, loaded from its .npz file."""
+    """A trained model, loaded from its .npz file.
+
+    Its features are held as their hashes, sorted, beside the weights in the same order: a
+    feature's row is where np.searchsorted finds its hash. Python's own string hash is used
+    (its key changes from process to process, so the hashes are made when the model loads);
+    two features of the vocabulary with one hash would be told apart by nothing, so loading
+    refuses them, and a string outside the vocabulary takes one's row with odds of about 1 in
+    10^14 a lookup.
+    """
 
     WORD_CACHE_SIZE = 50_000
     SCORE_CACHE_SIZE = 1_024
@@ -182,8 +214,19 @@ class ToneModel:
         if weights.shape != (len(vocabulary), len(TONES)) or bias.shape != (len(TONES),):
             raise ValueError(f"weights {weights.shape} and bias {bias.shape} do not fit {len(vocabulary)} features and {len(TONES)} tones")
         self.meta = meta
-        self.index = {feature: row for row, feature in enumerate(vocabulary)}
-        self.weights = np.asarray(weights, dtype=np.float64)
+        hashes = np.fromiter(map(hash, vocabulary), dtype=np.int64, count=len(vocabulary))
+        order = np.argsort(hashes, kind="stable")
+        keys = hashes[order]
+        if len(keys) > 1 and bool((keys[1:] == keys[:-1]).any()):
+            if len(set(vocabulary)) != len(vocabulary):
+                raise ValueError("the vocabulary lists a feature twice")
+            raise ValueError("two features of the vocabulary have the same hash in this process; load the model again")
+        self.features = len(keys)
+        # A last key past them all, so that where searchsorted puts any hash there is a key to compare.
+        self.keys = np.append(keys, np.iinfo(np.int64).max)
+        # One row a feature, in the order of `keys`, and a row of zeros at `features`, for features not found.
+        # Held as float32, as the file has them (half the memory); every sum is made in float64.
+        self.weights = np.concatenate([np.asarray(weights, dtype=np.float32)[order], np.zeros((1, len(TONES)), dtype=np.float32)])
         self.bias = np.asarray(bias, dtype=np.float64)
         self.zero = np.zeros(len(TONES))
         self._word_cache: dict[str, tuple[np.ndarray, int]] = {}
@@ -196,27 +239,43 @@ class ToneModel:
             meta = json.loads(str(data["meta"]))
             return cls(meta, data["vocabulary"].tolist(), data["weights"], data["bias"])
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        vocabulary = sorted(self.index, key=self.index.__getitem__)
-        np.savez_compressed(
-            Path(path),
-            meta=np.array(json.dumps(self.meta, sort_keys=True)),
-            vocabulary=np.array(vocabulary),
-            weights=self.weights.astype(np.float32),
-            bias=self.bias.astype(np.float32),
-        )
+    def rows(self, features: Sequence[str]) -> np.ndarray:
+        """Each feature's row of `weights`, or `self.features` (a row of zeros) for one the model does not know."""
+        wanted = np.fromiter(map(hash, features), dtype=np.int64, count=len(features))
+        rows = self.keys.searchsorted(wanted)
+        rows[self.keys[rows] != wanted] = self.features
+        return rows
 
-    def _word_vector(self, norm: str) -> tuple[np.ndarray, int]:
-        """The sum of a word's own feature weights, and how many it has: once a word (words recur)."""
-        cached = self._word_cache.get(norm)
-        if cached is None:
-            rows = [row for row in map(self.index.get, word_features(norm)) if row is not None]
-            cached = (self.weights[rows].sum(axis=0) if rows else self.zero, len(rows))
+    def row(self, feature: str) -> int | None:
+        """A feature's row of `weights`, or None if the model does not know it."""
+        row = int(self.rows([feature])[0])
+        return row if row < self.features else None
+
+    def _word_vectors(self, norms: Sequence[str]) -> list[tuple[np.ndarray, int]]:
+        """For each word, the sum of its own feature weights and how many it has: from a cache
+        (words recur), and for the words not in it, all their features looked up at once."""
+        cache = self._word_cache
+        vectors = [cache.get(norm) for norm in norms]
+        missing = list(dict.fromkeys(norm for norm, vector in zip(norms, vectors, strict=True) if vector is None))
+        if missing:
+            features = [word_features(norm) for norm in missing]
+            rows = self.rows([f for these in features for f in these])
+            # Every feature's weights, those of one the model does not know a row of zeros: a word's sum
+            # over all its features is the sum over its known ones (adding 0.0 changes no sum).
+            weights = self.weights[rows].astype(np.float64)
+            known = np.cumsum(rows < self.features).tolist()  # known features so far, at each feature
+            made = {}
+            start = 0
+            for norm, these in zip(missing, features, strict=True):
+                end = start + len(these)
+                made[norm] = (np.add.reduce(weights[start:end], axis=0), known[end - 1] - (known[start - 1] if start else 0))
+                start = end
             with self._lock:
-                if len(self._word_cache) >= self.WORD_CACHE_SIZE:
-                    self._word_cache.clear()  # bounded: the common words come straight back
-                self._word_cache[norm] = cached
-        return cached
+                if len(cache) + len(made) > self.WORD_CACHE_SIZE:
+                    cache.clear()  # bounded: the common words come straight back
+                cache.update(made)
+            vectors = [vector if vector is not None else made[norm] for norm, vector in zip(norms, vectors, strict=True)]
+        return vectors  # type: ignore[return-value]
 
     def cached_score(self, text: str) -> Scores:
         """`score`, remembered for recent texts: every rule that reads the model shares one score a run."""
@@ -233,24 +292,35 @@ class ToneModel:
         found = words(text)
         if not found:
             return Scores((), {tone: _sigmoid(b) for tone, b in zip(TONES, self.bias, strict=True)}, np.zeros((0, len(TONES))))
-        vectors = [self._word_vector(w.norm) for w in found]
+        norms = [w.norm for w in found]
+        vectors = self._word_vectors(norms)
         contributions = np.array([vector for vector, _ in vectors])
-        pairs = np.zeros((len(found) - 1, len(TONES)))
-        count = sum(n for _, n in vectors)
-        index = self.index
-        for i in range(len(found) - 1):
-            row = index.get(pair_feature(found[i].norm, found[i + 1].norm))
-            if row is not None:
-                count += 1
-                pairs[i] = self.weights[row]
-                half = self.weights[row] / 2  # a pair's weight is shared by its two words
-                contributions[i] += half
-                contributions[i + 1] += half
+        count = sum([n for _, n in vectors])
+        if len(found) > 1:
+            rows = self.rows(pair_features(norms))
+            pairs = self.weights[rows].astype(np.float64)  # a row of zeros for a pair the model does not know
+            count += int((rows < self.features).sum())
+            half = pairs / 2  # a pair's weight is shared by its two words: each word takes the pair before it, then the one after
+            contributions[1:] += half
+            contributions[:-1] += half
+        else:
+            pairs = np.zeros((0, len(TONES)))
         if count:
             contributions /= math.sqrt(count)
             pairs /= math.sqrt(count)
         logits = self.bias + contributions.sum(axis=0)
         return Scores(tuple(found), {tone: _sigmoid(x) for tone, x in zip(TONES, logits, strict=True)}, contributions, pairs)
+
+
+def save_model(path: str | os.PathLike[str], meta: dict[str, Any], vocabulary: Sequence[str], weights: np.ndarray, bias: np.ndarray) -> None:
+    """Write a model file (what `ToneModel.load` reads): weights and bias as float32, one row of weights a feature of `vocabulary`."""
+    np.savez_compressed(
+        Path(path),
+        meta=np.array(json.dumps(meta, sort_keys=True)),
+        vocabulary=np.array(list(vocabulary)),
+        weights=np.asarray(weights).astype(np.float32),
+        bias=np.asarray(bias).astype(np.float32),
+    )
 
 
 def _is_name(text: str, word: Word) -> bool:
