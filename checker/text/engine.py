@@ -75,6 +75,13 @@ class CompiledChecker:
     def run(self, text: str, platform: str, grammar: bool = True, budget: float = CHECK_BUDGET_SECONDS) -> Report:
         context = Context(platform=self.policy.platform(platform), policy=self.policy)
         limit = _Budget(budget)
+        grammar_skipped = grammar and len(text) > GRAMMAR_MAX_LENGTH
+        grammar_findings = None
+        if grammar and not grammar_skipped:
+            from checker.grammar import check_grammar_later
+
+            # Harper lints on its own thread, without Python's lock, while the rules run here.
+            grammar_findings = check_grammar_later(text, self.policy)
         doc = Document.of_post(text)
         checks, sentence_checks, sentence_order = self.checks, self.sentence_checks, self._sentence_order
         found: dict[int, list[Finding]] = {}  # by index in `checks`: only the checks that found something
@@ -100,11 +107,10 @@ class CompiledChecker:
 
         findings = drop_dictionary_words(findings, text, known_words(self.policy))
         findings, omitted = _most_severe(findings, MAX_FINDINGS)
-        grammar_skipped = grammar and len(text) > GRAMMAR_MAX_LENGTH
-        if grammar and not grammar_skipped:
-            from checker.grammar import check_grammar, merge
+        if grammar_findings is not None:
+            from checker.grammar import merge
 
-            findings, more = _most_severe(merge(findings, check_grammar(text, self.policy)), MAX_FINDINGS)
+            findings, more = _most_severe(merge(findings, grammar_findings()), MAX_FINDINGS)
             omitted += more
         stats: dict[str, Any] = {"platform": platform, "profile": self.profile, "characters": len(text)}
         if grammar:
