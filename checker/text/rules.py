@@ -450,16 +450,12 @@ class Sentiment(Check):
         return self._scores.get_or_compute(sentence, lambda: self._score(sentence))
 
     def _score(self, sentence: str) -> float | None:
-        # Three tests, each of which alone says None: the one most sentences fail, and cheaper than
-        # the lists' (no word positions), first (on real posts 1 sentence in 6 can score below zero).
-        if self.threshold < 0 and not analysis.may_be_negative(sentence):
-            return None  # it cannot score below zero, let alone reach the threshold
         doc = Document.of_sentence(sentence)
         if self.exempt is not None and next(self.exempt.finditer(doc), None) is not None:
             return None
         aimed = self.aimed_at is None or next(self.aimed_at.finditer(doc), None) is not None or bool(doc.spans_of("mention"))
-        if not aimed:
-            return None  # aimed at nobody
+        if not aimed or (self.threshold < 0 and not analysis.may_be_negative(sentence)):
+            return None  # aimed at nobody, or it cannot score below zero, let alone reach the threshold
         return analysis.sentiment(sentence)
 
 
