@@ -72,3 +72,18 @@ def test_a_text_without_a_domain_ending_finds_the_same_links_without_trying_a_do
     text = "Read https://t.co/AbC123 and https://example.de/page now"
     assert document.DOMAIN_ENDING.search(text) is None
     assert [m.span() for m in document.URL_WITH_SCHEME.finditer(text)] == [m.span() for m in document.URL.finditer(text)]
+
+
+def test_words_are_the_runs_the_character_at_a_time_pattern_finds():
+    """WORD takes runs possessively; it finds what the pattern it replaced finds, on every kind of text."""
+    import random
+    import re
+
+    from checker.text.document import WORD
+
+    before = re.compile(r"[^\W_](?:[\w]|['’][^\W_])*")
+    pieces = list("ab_1'’ .-éΣ😂٣#@") + ["don't", "O’Neill's", "__x", "x__y", "''a"]
+    rng = random.Random(12)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 16))) for _ in range(20_000)]
+    for text in texts:
+        assert [m.span() for m in WORD.finditer(text)] == [m.span() for m in before.finditer(text)], text

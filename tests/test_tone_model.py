@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import math
+import re
 import shutil
 import tracemalloc
 from collections import Counter
@@ -15,7 +16,7 @@ import pytest
 from checker import PolicyError, check_text, load_policy
 from checker.policy import DEFAULT_PACK
 from checker.text.engine import compile_checker
-from checker.text.tone_model import CHAR_NGRAMS, FORMAT, PHRASE_WORDS, TONES, ToneModel, ToneModelCheck, save_model, text_features, word_features, words
+from checker.text.tone_model import CHAR_NGRAMS, FORMAT, PHRASE_WORDS, TONES, ToneModel, ToneModelCheck, save_model, text_features, word_features, word_norms, words
 
 MODEL_FILE = DEFAULT_PACK / "policy" / "tone_model.npz"
 
@@ -116,6 +117,38 @@ def test_words_skip_links_mentions_and_numbers_and_keep_offsets():
     found = words(text)
     assert [w.norm for w in found] == ["read", "now", "fuun's", "here"]
     assert [text[w.start : w.end] for w in found] == ["Read", "now", "FUUUN’s", "here"]
+
+
+def test_lowering_keeps_every_character_in_the_word_classes_it_was_in():
+    """word_norms finds the words in the lowered text: that finds them where the text has them only
+    if no character that lowers to one character moves in or out of a class the word pattern reads."""
+    classes = [re.compile(r"[^\W\d_]"), re.compile(r"['’]"), re.compile(r"[\U0001f300-\U0001faff\u2600-\u27bf]")]
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        lower = char.lower().replace("’", "'")
+        if len(lower) == 1:
+            assert [bool(c.fullmatch(char)) for c in classes] == [bool(c.fullmatch(lower)) for c in classes], hex(code)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@user Read https://example.com/x now, 2024 FUUUN’s here",
+        "xhttps://a.com b", "a'http://x.com c", "@bob's cat", "ab'@cd", "@a'b@c d", "don't@x's y", "AAa!!! fuuuck",
+        "we’re @us’s www.x.y’z q", "❶❷@a❸", "Σίσυφος http://x", "İstanbul @a b", "x@y.com's", "a’’b", "ha'www.x 'ok", "@", "http://",
+        "a" * 2500 + " @b c", "Wow 😂😂😂 @someone's soooo gooood’s www.uni.ac.uk/news’s end",
+    ],
+)
+def test_word_norms_are_the_norms_of_words(text):
+    """What scoring reads (no offsets) is what `words` finds, word for word, around links and mentions too."""
+    assert word_norms(text) == [w.norm for w in words(text)]
+
+
+def test_scores_make_their_words_offsets_when_asked(model):
+    text = "Honestly @you are a pathetic clueless moron https://x.co/y"
+    assert model.score(text).words == tuple(words(text))
 
 
 def test_drivers_are_words_or_short_phrases_of_the_text_never_the_whole_post(model):

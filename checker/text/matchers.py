@@ -248,7 +248,12 @@ def word_forms(doc: Document) -> tuple[frozenset[str], str]:
     """Every form of every word of a document, as a set and as lines (for prefix searches); computed once."""
     cached = doc.cache.get("word_forms")
     if cached is None:
-        forms = frozenset(form for token in doc.tokens for form in _forms(token.lower))
+        lowers = [token.lower for token in doc.tokens]
+        joined = "\n".join(lowers)
+        if "'s" in joined or ELONGATED.search(joined) is not None:
+            forms = frozenset(form for word in lowers for form in _forms(word))
+        else:  # no word is possessive or stretched: each word is its only form (what _forms says), in the same order
+            forms = frozenset(lowers)
         cached = doc.cache["word_forms"] = (forms, "\n".join(forms))
     return cached  # type: ignore[no-any-return]
 

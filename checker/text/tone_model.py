@@ -30,7 +30,7 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -102,6 +102,51 @@ def words(text: str) -> list[Word]:
     return found
 
 
+_LETTER = re.compile(r"[^\W\d_]")  # what _TOKEN's words are made of (an apostrophe joins two of them)
+_APOSTROPHE = "'’"
+
+
+def _inside_word(text: str, position: int) -> bool:
+    """Whether one of _TOKEN's words holds both text[position - 1] and text[position]: two letters,
+    or a letter and an apostrophe that has a letter on its other side (emoji are words of one character)."""
+    if position <= 0 or position >= len(text):
+        return False
+    before, after = text[position - 1], text[position]
+    letter = _LETTER.match
+    if letter(before):
+        return letter(after) is not None or (after in _APOSTROPHE and position + 1 < len(text) and letter(text, position + 1) is not None)
+    return before in _APOSTROPHE and letter(after) is not None and position >= 2 and letter(text, position - 2) is not None
+
+
+def word_norms(text: str) -> list[str]:
+    """`[w.norm for w in words(text)]`, without the offsets: what scoring reads (offsets are made
+    only for a window whose drivers are shown). One findall over the lowered text, which finds the
+    words where the text has them when lowering keeps every character one character (a letter stays
+    a letter, an apostrophe an apostrophe: tests/test_tone_model.py checks every code point). The
+    words a link or mention overlaps are left out as `words` leaves them: each stretch between two
+    of them is read on its own, less a word cut at either end (one that runs into the link)."""
+    text = text[:MAX_CHARS]
+    lower = text.lower().replace("’", "'")
+    if len(lower) != len(text) or "Σ" in text:
+        return [w.norm for w in words(text)]
+    findall = _TOKEN.findall
+    if _SKIP_HINT.search(text) is None:
+        norms = findall(lower)
+    else:
+        norms, position = [], 0
+        for start, end in [*map(_SPAN, _LINK_OR_MENTION.finditer(text)), (len(text), len(text))]:
+            found = findall(lower, position, start)
+            if found and _inside_word(text, position):
+                del found[0]  # the rest of a word that runs out of the link or mention before
+            if found and _inside_word(text, start):
+                del found[-1]  # the start of a word that runs into the next one
+            norms.extend(found)
+            position = end
+    if _STRETCH_HINT.search(text) is not None:  # as in `words`: then every word stretched past two letters is squeezed
+        norms = [_STRETCHED.sub(r"\1\1", norm) if _STRETCH_HINT.search(norm) else norm for norm in norms]
+    return norms
+
+
 def word_features(norm: str) -> list[str]:
     """A word's own features: the word, and its letter n-grams inside spaces (all of one length, then the next)."""
     if len(norm) <= 1:
@@ -141,10 +186,18 @@ PHRASE_WORDS = 3  # a phrase driver joins at most this many neighbouring words
 class Scores:
     """A text's probability for each tone, each word's share of the log-odds, and each neighbouring pair's own weight."""
 
-    words: tuple[Word, ...]
+    text: str  # what was scored
     probabilities: dict[str, float]
     contributions: np.ndarray  # one row a word, one column a tone (a pair's weight is split between its words)
     pairs: np.ndarray | None = None  # one row a neighbouring pair (word i and i + 1), one column a tone
+    _words: tuple[Word, ...] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        """The words scored, with their offsets: made when asked for (for a window that is flagged), not to score."""
+        if self._words is None:
+            object.__setattr__(self, "_words", tuple(words(self.text)))  # frozen: set once, here
+        return self._words  # type: ignore[return-value]
 
     def drivers(self, tone: str, share: float = 0.25, limit: int = 3, text: str | None = None) -> list[Driver]:
         """The words or phrases that push `tone` up most: at least `share` of the strongest push, at most `limit`.
@@ -289,14 +342,13 @@ class ToneModel:
         return scores
 
     def score(self, text: str) -> Scores:
-        found = words(text)
-        if not found:
-            return Scores((), {tone: _sigmoid(b) for tone, b in zip(TONES, self.bias, strict=True)}, np.zeros((0, len(TONES))))
-        norms = [w.norm for w in found]
+        norms = word_norms(text)
+        if not norms:
+            return Scores(text, {tone: _sigmoid(b) for tone, b in zip(TONES, self.bias, strict=True)}, np.zeros((0, len(TONES))), _words=())
         vectors = self._word_vectors(norms)
         contributions = np.array([vector for vector, _ in vectors])
         count = sum([n for _, n in vectors])
-        if len(found) > 1:
+        if len(norms) > 1:
             rows = self.rows(pair_features(norms))
             pairs = self.weights[rows].astype(np.float64)  # a row of zeros for a pair the model does not know
             count += int((rows < self.features).sum())
@@ -309,7 +361,7 @@ class ToneModel:
             contributions /= math.sqrt(count)
             pairs /= math.sqrt(count)
         logits = self.bias + contributions.sum(axis=0)
-        return Scores(tuple(found), {tone: _sigmoid(x) for tone, x in zip(TONES, logits, strict=True)}, contributions, pairs)
+        return Scores(text, {tone: _sigmoid(x) for tone, x in zip(TONES, logits, strict=True)}, contributions, pairs)
 
 
 def save_model(path: str | os.PathLike[str], meta: dict[str, Any], vocabulary: Sequence[str], weights: np.ndarray, bias: np.ndarray) -> None:
