@@ -66,6 +66,11 @@ class Finding:
         if not 0 <= self.start <= self.end:
             raise ValueError(f"bad span {self.start}..{self.end}")
 
+    def moved(self, offset: int) -> Finding:
+        """The same finding, `offset` characters further on (a sentence's finding, placed in its post)."""
+        return Finding(self.rule, self.category, self.severity, self.start + offset, self.end + offset,
+                       self.message, self.suggestions, self.guideline)
+
     @property
     def blocking(self) -> bool:
         """True for errors and warnings: a post with one is not ready."""

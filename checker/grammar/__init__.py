@@ -233,7 +233,7 @@ class Engines:
                                                   sentence_before=sentence_before)) if matches else ()
                 memo.put(keys[index], found[index])
             # Parts are in order and apart, and each part's findings sorted: so are all of them.
-            return [_moved(finding, offset) for (offset, _, _), these in zip(parts, found) for finding in these if these]
+            return [finding.moved(offset) for (offset, _, _), these in zip(parts, found) for finding in these]
 
         return harper_findings
 
@@ -346,11 +346,6 @@ def _weight(text: str, answers: Iterable[EngineMatch | Finding] = ()) -> int:
     return sys.getsizeof(text) + 56 + sum(
         480 + sys.getsizeof(each.message) + sum(sys.getsizeof(s) + 8 for s in each.suggestions) for each in answers
     )
-
-
-def _moved(finding: Finding, offset: int) -> Finding:
-    return Finding(finding.rule, finding.category, finding.severity, finding.start + offset, finding.end + offset,
-                   finding.message, finding.suggestions, finding.guideline)
 
 
 def _shift(match: EngineMatch, offset: int) -> EngineMatch:

@@ -87,7 +87,7 @@ class CompiledChecker:
         found: dict[int, list[Finding]] = {}  # by index in `checks`: only the checks that found something
         for start, end in doc.sentences:
             for index, findings in self._sentence_findings(text[start:end], sentence_checks, context):
-                moved = [replace(f, start=f.start + start, end=f.end + start) for f in findings] if start else findings
+                moved = [f.moved(start) for f in findings] if start else findings
                 found.setdefault(sentence_order[index], []).extend(moved)
             limit.check()
         for index in self._post_order:
