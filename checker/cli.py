@@ -314,7 +314,7 @@ def _version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from checker.grammar.native_output import keep_native_output_off_stdout
+    from checker.native_output import keep_native_output_off_stdout
 
     keep_native_output_off_stdout()  # harper-py prints words of the text there
     try:
