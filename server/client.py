@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from checker.findings import Finding, Report
+from server.settings import DEFAULT_PORT, LOOPBACK_HOSTS
 
 SERVER_ENV = "SOCIALCHECK_SERVER"
-DEFAULT_URL = "http://127.0.0.1:8765"  # server.settings.DEFAULT_PORT
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_PORT}"
 HEALTH_TIMEOUT = 1.0  # seconds: a server on this machine answers its health in milliseconds
 CHECK_TIMEOUT = 10.0
 # A server that has just started answers with the rules alone until Harper is ready (about 1.5 s):
@@ -55,7 +55,7 @@ def server_url(environ: os._Environ[str] | dict[str, str]) -> tuple[str, int] | 
         port = parts.port
     except ValueError:
         return None
-    if parts.scheme != "http" or parts.hostname not in LOOPBACK or port is None:
+    if parts.scheme != "http" or parts.hostname not in LOOPBACK_HOSTS or port is None:
         return None
     return parts.hostname, port
 
