@@ -128,7 +128,12 @@ def run(
 ) -> int:
     """Serve until interrupted; returns the exit status."""
     if grammar:
-        _prewarm_harper()
+        # Harper's dictionary first of all: it takes as long as Flask's imports and the policy's
+        # load, which go on meanwhile (Harper lets go of the GIL), so that the server is ready
+        # with Harper as soon as it answers.
+        from checker.grammar.harper_engine import prewarm
+
+        prewarm()
     from server import create_app
     from server.pairing import config_dir, masked, token_state
     from server.personal_dictionary import FILE_NAME as PERSONAL_DICTIONARY
@@ -210,17 +215,6 @@ def run(
             signal.signal(signal.SIGTERM, previous)
     print("socialcheck server stopped.", file=out, flush=True)
     return 0
-
-
-def _prewarm_harper() -> None:
-    """Start Harper's dictionary first of all: it takes as long as Flask's imports and the
-    policy's load, which go on meanwhile (Harper lets go of the GIL), so that the server is
-    ready with Harper as soon as it answers."""
-    try:
-        from checker.grammar.harper_engine import prewarm
-    except ImportError:
-        return
-    prewarm()
 
 
 def _describe_pack(engines: Any) -> str:
