@@ -3,13 +3,13 @@ asked only when it checks as the command would, and the output the same either w
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,9 +18,9 @@ from server.client import chooses_other_engines, server_url
 from checker.policy import DEFAULT_PACK
 
 try:  # as a package (python -m pytest from the root) or with tests/ on the path
-    from tests.live_server import ServeProcess
+    from tests.live_server import ServeProcess, request_json
 except ImportError:
-    from live_server import ServeProcess
+    from live_server import ServeProcess, request_json
 
 POSTS = {
     "emoji.txt": "🎉 HUGE NEWS!!! Dr Kianne Hartley 😀 won this years prize for telehealth in Wagga Wagga. We recieved it. #ResearchExcelence @UniLeicester",
@@ -29,20 +29,33 @@ POSTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def running(tmp_path_factory) -> Iterator[tuple[int, Path]]:
-    """A `socialcheck serve` with Harper ready, and its config folder (token, personal dictionary)."""
-    config = tmp_path_factory.mktemp("config")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOCIALCHECK_", "LTP_"))}
-    env.update({"SOCIALCHECK_CONFIG_DIR": str(config), "PYTHONUNBUFFERED": "1"})
-    command = [sys.executable, "-c", "import sys; from checker.cli import main; sys.exit(main())", "serve", "--port", "0"]
+def our_environment(config: Path, **extra: str) -> dict[str, str]:
+    """This process's environment without its own socialcheck and LanguageTool settings, with `config`."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SOCIALCHECK_", "LTP_"))}
+    environment.update({"SOCIALCHECK_CONFIG_DIR": str(config), **extra})
+    return environment
+
+
+@contextmanager
+def serving(config: Path, *options: str) -> Iterator[int]:
+    """A `socialcheck serve` on a free port with Harper ready, and its port."""
+    command = [sys.executable, "-c", "import sys; from checker.cli import main; sys.exit(main())", "serve", "--port", "0", *options]
+    env = our_environment(config, PYTHONUNBUFFERED="1")
     served = ServeProcess(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env))
     try:
         port = int(served.wait_for(r"listening on http://127\.0\.0\.1:(\d+)").group(1))
         served.wait_for(r"grammar: harper ready", timeout=120)
-        yield port, config
+        yield port
     finally:
         served.stop()
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory) -> Iterator[tuple[int, Path]]:
+    """A `socialcheck serve` with Harper ready, and its config folder (token, personal dictionary)."""
+    config = tmp_path_factory.mktemp("config")
+    with serving(config) as port:
+        yield port, config
 
 
 @pytest.fixture(scope="module")
@@ -54,20 +67,13 @@ def posts(tmp_path_factory) -> list[str]:
 
 
 def socialcheck(port: int, config: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SOCIALCHECK_", "LTP_"))}
-    environment.update({"SOCIALCHECK_CONFIG_DIR": str(config), "SOCIALCHECK_SERVER": f"http://127.0.0.1:{port}", "NO_COLOR": "1", **env})
+    environment = our_environment(config, **{"SOCIALCHECK_SERVER": f"http://127.0.0.1:{port}", "NO_COLOR": "1", **env})
     return subprocess.run([sys.executable, "-m", "checker.cli", *args], capture_output=True, text=True, timeout=120, env=environment)
 
 
 def checks_answered(port: int, token: str | None = None) -> int:
     """How many checks the server has answered (its cache's hits and misses)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    headers = {"X-Socialcheck-Client": "pytest", **({"Authorization": f"Bearer {token}"} if token else {})}
-    try:
-        connection.request("GET", "/v1/health", headers=headers)
-        cache = json.loads(connection.getresponse().read())["cache"]
-    finally:
-        connection.close()
+    cache = request_json(port, "GET", "/v1/health", headers={"Authorization": f"Bearer {token}"} if token else None)["cache"]
     return cache["hits"] + cache["misses"]
 
 
@@ -122,13 +128,7 @@ def test_a_server_with_personal_words_is_not_asked(running, posts):
     port, config = running
 
     def dictionary(method: str, path: str, body: object = None) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        headers = {"X-Socialcheck-Client": "pytest", "Content-Type": "application/json"}
-        try:
-            connection.request(method, path, json.dumps(body) if body is not None else None, headers)
-            assert connection.getresponse().status == 200
-        finally:
-            connection.close()
+        request_json(port, method, path, json.dumps(body).encode() if body is not None else None, {"Content-Type": "application/json"})
 
     dictionary("POST", "/v1/dictionary", {"word": "Hartley"})
     try:
@@ -184,19 +184,12 @@ def test_utf16_offsets_convert_back_to_the_same_indices():
 
 def test_a_server_that_requires_the_token_is_asked_with_the_stored_one(tmp_path, posts):
     config = tmp_path / "config"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOCIALCHECK_", "LTP_"))}
-    env.update({"SOCIALCHECK_CONFIG_DIR": str(config), "PYTHONUNBUFFERED": "1"})
-    command = [sys.executable, "-c", "import sys; from checker.cli import main; sys.exit(main())", "serve", "--port", "0", "--require-token"]
-    served = ServeProcess(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env))
-    try:
-        port = int(served.wait_for(r"listening on http://127\.0\.0\.1:(\d+)").group(1))
-        served.wait_for(r"grammar: harper ready", timeout=120)
-        before = checks_answered(port, (config / "token").read_text(encoding="ascii").strip())
+    with serving(config, "--require-token") as port:
+        token = (config / "token").read_text(encoding="ascii").strip()
+        before = checks_answered(port, token)
         with_token = socialcheck(port, config, "text", posts[0])
-        assert checks_answered(port, (config / "token").read_text(encoding="ascii").strip()) == before + 1
+        assert checks_answered(port, token) == before + 1
         without = socialcheck(port, tmp_path / "elsewhere", "text", posts[0])  # refused: checked in-process
         assert (with_token.returncode, with_token.stdout) == (without.returncode, without.stdout)
         assert not (tmp_path / "elsewhere").exists()  # no token is made by the command
-    finally:
-        served.stop()
 
