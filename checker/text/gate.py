@@ -35,6 +35,11 @@ def re2_gate(pattern: LinearPattern) -> str:
     return ("(?i:" if pattern.flags & re.IGNORECASE else "(?:") + to_re2(pattern.source) + ")"
 
 
+def pattern_gate(pattern: LinearPattern) -> str | None:
+    """The gate of a policy pattern: its own source where RE2 runs it, else a looser one (or None)."""
+    return re2_gate(pattern) if pattern.engine == "re2" else backtracking_gate(pattern)
+
+
 _QUIET = re2.Options()
 _QUIET.log_errors = False
 

@@ -35,7 +35,7 @@ from checker.policy import Policy
 from checker.text import analysis
 from checker.text.document import Document
 from checker.text.matchers import PhraseIndex
-from checker.text.gate import backtracking_gate, re2_gate
+from checker.text.gate import pattern_gate
 from checker.text.rules import Check, Context
 
 # --- phone numbers -----------------------------------------------------------------------
@@ -509,7 +509,7 @@ class Address(Check):
             self.patterns.append(self.regex(rf"(?i:\b(?:{said_after})[ \t]+)(?P<flag>\d{{1,4}}[A-Za-z]?,?[ \t]+(?:[a-z][\w'’-]*[ \t]+){{1,3}}(?i:{streets})\b)"))
 
     def gates(self) -> list[str | None]:
-        gates = [re2_gate(p) if p.engine == "re2" else backtracking_gate(p) for p in self.patterns]
+        gates = [pattern_gate(p) for p in self.patterns]
         if gates[1] is None:
             gates[1] = self._street_gate
         return gates

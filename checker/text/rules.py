@@ -22,7 +22,7 @@ from checker.lru import BoundedLru, approximate_size
 from checker.policy import Platform, Policy, Rule, check_message
 from checker.text import analysis
 from checker.text.document import Document, Token
-from checker.text.gate import backtracking_gate, loose_gate, re2_gate
+from checker.text.gate import loose_gate, pattern_gate
 from checker.text.context import Context as TermContext
 from checker.text.context import compile_phrases as compile_context
 from checker.text.matchers import PhraseIndex, make_phrase
@@ -310,7 +310,7 @@ class Patterns(Check):
 
     def gates(self) -> list[str | None]:
         # A pattern RE2 runs gates itself; one on a backtracking engine (lookaround) is gated by a looser one.
-        return [re2_gate(p) if p.engine == "re2" else backtracking_gate(p) for p in self.patterns]
+        return [pattern_gate(p) for p in self.patterns]
 
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         return self.run_parts(doc, context, None)
