@@ -45,22 +45,23 @@ def _arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return _table
 
 
+def _index_of(keys: np.ndarray, word: str) -> int | None:
+    """Where the word's key stands in the sorted keys, or None if they lack it."""
+    key = word_key(word)
+    index = int(np.searchsorted(keys, key))
+    return index if index < len(keys) and keys[index] == key else None
+
+
 def count(word: str) -> float:
     """How often the word (any case) appears in the corpus; 0 for a word it does not hold."""
     keys, counts, _ = _arrays()
-    key = word_key(word)
-    index = int(np.searchsorted(keys, key))
-    if index < len(keys) and keys[index] == key:
-        return float(counts[index])
-    return 0.0
+    index = _index_of(keys, word)
+    return 0.0 if index is None else float(counts[index])
 
 
 def in_dictionary(word: str) -> bool:
     """True if an English dictionary (pyspellchecker's, American spelling) holds the word, any case."""
-    dictionary = _arrays()[2]
-    key = word_key(word)
-    index = int(np.searchsorted(dictionary, key))
-    return index < len(dictionary) and bool(dictionary[index] == key)
+    return _index_of(_arrays()[2], word) is not None
 
 
 def edits(a: str, b: str) -> int:
