@@ -11,7 +11,7 @@ import re
 import string
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from importlib import resources
 from itertools import islice
@@ -66,11 +66,15 @@ def _has_lexicon_word(vader: Any, text: str) -> bool:
     if not _vader_emoji_characters().isdisjoint(text):
         return True
     lexicon = vader.lexicon
+    return any(word in lexicon for word in _vader_words(text))
+
+
+def _vader_words(text: str) -> Iterator[str]:
+    """The text's words as VADER reads them (emoji aside): split at white space, each piece
+    stripped of punctuation unless that leaves two characters or fewer, in lower case."""
     for piece in text.split():
         stripped = piece.strip(string.punctuation)
-        if (piece if len(stripped) <= 2 else stripped).lower() in lexicon:
-            return True
-    return False
+        yield (piece if len(stripped) <= 2 else stripped).lower()
 
 
 def may_be_negative(text: str) -> bool:
@@ -91,9 +95,7 @@ def may_be_negative(text: str) -> bool:
     lexicon = _vader().lexicon
     lowering, phrases = _vader_lowering_words()
     words = set()
-    for piece in text.split():
-        stripped = piece.strip(string.punctuation)
-        word = (piece if len(stripped) <= 2 else stripped).lower()
+    for word in _vader_words(text):
         if word in lowering or "n't" in word or lexicon.get(word, 1.0) <= 0:
             return True
         words.add(word)
