@@ -83,10 +83,10 @@ class CompiledChecker:
             # Harper lints on its own thread, without Python's lock, while the rules run here.
             grammar_findings = check_grammar_later(text, self.policy)
         doc = Document.of_post(text)
-        checks, sentence_checks, sentence_order = self.checks, self.sentence_checks, self._sentence_order
+        checks, sentence_order = self.checks, self._sentence_order
         found: dict[int, list[Finding]] = {}  # by index in `checks`: only the checks that found something
         for start, end in doc.sentences:
-            for index, findings in self._sentence_findings(text[start:end], sentence_checks, context):
+            for index, findings in self._sentence_findings(text[start:end], context):
                 moved = [f.moved(start) for f in findings] if start else findings
                 found.setdefault(sentence_order[index], []).extend(moved)
             limit.check()
@@ -124,8 +124,10 @@ class CompiledChecker:
             stats["omitted_findings"] = omitted
         return Report.build(findings, stats)
 
-    def _sentence_findings(self, sentence: str, checks: tuple[Check, ...], context: Context) -> SentenceFindings:
-        """(index in `checks`, findings) of the checks that find something in the sentence."""
+    def _sentence_findings(self, sentence: str, context: Context) -> SentenceFindings:
+        """(index in `sentence_checks`, findings) of the checks that find something in the sentence
+        (the gate's indices and the memo are of those checks)."""
+        checks = self.sentence_checks
         cached = self.memo.get(sentence)
         if cached is None:
             doc = Document.of_sentence(sentence)

@@ -281,7 +281,6 @@ class ToneModel:
         # Held as float32, as the file has them (half the memory); every sum is made in float64.
         self.weights = np.concatenate([np.asarray(weights, dtype=np.float32)[order], np.zeros((1, len(TONES)), dtype=np.float32)])
         self.bias = np.asarray(bias, dtype=np.float64)
-        self.zero = np.zeros(len(TONES))
         self._word_cache: dict[str, tuple[np.ndarray, int]] = {}
         self._score_cache: dict[str, Scores] = {}
         self._lock = threading.Lock()
