@@ -111,6 +111,12 @@ class Document:
         # (offset, Document) of each sentence, when the post is read from them (`of_post`).
         self.parts: list[tuple[int, Document]] | None = None
 
+    @property
+    def sentence_parts(self) -> list[tuple[int, Document]]:
+        """(offset, Document) of each sentence of a post read from them (`of_post`); else the
+        document itself, at 0."""
+        return self.parts if self.parts is not None else [(0, self)]
+
     @cached_property
     def special(self) -> list[Span]:
         """URLs, e-mail addresses, mentions and hashtags, in order, never overlapping."""

@@ -85,8 +85,8 @@ class CompiledChecker:
         doc = Document.of_post(text)
         checks, sentence_order = self.checks, self._sentence_order
         found: dict[int, list[Finding]] = {}  # by index in `checks`: only the checks that found something
-        for start, end in doc.sentences:
-            for index, findings in self._sentence_findings(text[start:end], context):
+        for start, sentence in doc.sentence_parts:  # the sentences' shared Documents (of_sentence)
+            for index, findings in self._sentence_findings(sentence, context):
                 moved = [f.moved(start) for f in findings] if start else findings
                 found.setdefault(sentence_order[index], []).extend(moved)
             limit.check()
@@ -124,13 +124,12 @@ class CompiledChecker:
             stats["omitted_findings"] = omitted
         return Report.build(findings, stats)
 
-    def _sentence_findings(self, sentence: str, context: Context) -> SentenceFindings:
-        """(index in `sentence_checks`, findings) of the checks that find something in the sentence
-        (the gate's indices and the memo are of those checks)."""
+    def _sentence_findings(self, doc: Document, context: Context) -> SentenceFindings:
+        """(index in `sentence_checks`, findings) of the checks that find something in the
+        sentence `doc` (the gate's indices and the memo are of those checks)."""
         checks = self.sentence_checks
-        cached = self.memo.get(sentence)
+        cached = self.memo.get(doc.text)
         if cached is None:
-            doc = Document.of_sentence(sentence)
             # Only the checks whose gates open run; most checks find nothing in most sentences,
             # and only the others are kept.
             cached = tuple(
@@ -138,7 +137,7 @@ class CompiledChecker:
                 for index, parts in self.gate.open_checks(doc)
                 if (found := tuple(checks[index].run_parts(doc, context, parts)))
             )
-            self.memo.put(sentence, cached)
+            self.memo.put(doc.text, cached)
         return cached
 
 

@@ -407,7 +407,7 @@ class NhsNumber(Check):
         cues: list[int] | None = None
         # A number lies inside one sentence (digits, spaces and hyphens hold no sentence end), so each
         # sentence's numbers are found once; the words before them are looked for in the whole post.
-        for offset, part in doc.parts if doc.parts is not None else [(0, doc)]:
+        for offset, part in doc.sentence_parts:
             for start, end, found in _nhs_numbers(part):
                 start, end = start + offset, end + offset
                 if cues is None:

@@ -358,8 +358,7 @@ class Shouting(Check):
     def run(self, doc: Document, context: Context) -> Iterator[Finding]:
         # A run of capitals never crosses a sentence's end (the . ! ? or line break between them
         # parts it), so a post's runs are its sentences' runs, each found once a sentence.
-        parts = doc.parts if doc.parts is not None else [(0, doc)]
-        runs = [[(start + offset, end + offset) for start, end in run] for offset, part in parts for run in self._runs(part)]
+        runs = [[(start + offset, end + offset) for start, end in run] for offset, part in doc.sentence_parts for run in self._runs(part)]
         # One word in capitals is emphasis, a note; several are shouting.
         emphasis_only = sum(map(len, runs)) < self.min_words
         for run in runs:
