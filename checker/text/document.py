@@ -167,20 +167,15 @@ class Document:
         """Words outside URLs, e-mail addresses and mentions (hashtag words are kept, without '#')."""
         if self.parts is not None:
             return [Token(t.start + offset, t.end + offset, t.text, t.lower) for offset, part in self.parts for t in part.tokens]
-        if not self.special:  # most sentences: no span to look up for each word
-            text = self.text
-            lower = text.lower().replace("’", "'")
-            # Lowered whole, each word is lowered as on its own when no character changes length
-            # and there is no capital sigma (whose lower case depends on the letters after it).
-            if len(lower) == len(text) and "Σ" not in text:
-                new = tuple.__new__
-                return [new(Token, (start, end, text[start:end], lower[start:end])) for start, end in map(_SPAN, WORD.finditer(text))]
-            return [Token(m.start(), m.end(), word, word.lower().replace("’", "'")) for m in WORD.finditer(text) for word in (m.group(),)]
-        tokens = []
         text = self.text
         lower = text.lower().replace("’", "'")
-        sliced = len(lower) == len(text) and "Σ" not in text  # as above: each word's lower case is a slice
+        # Lowered whole, each word is lowered as on its own when no character changes length
+        # and there is no capital sigma (whose lower case depends on the letters after it).
+        sliced = len(lower) == len(text) and "Σ" not in text
         new = tuple.__new__
+        if not self.special and sliced:  # most sentences: no span to look up for each word
+            return [new(Token, (start, end, text[start:end], lower[start:end])) for start, end in map(_SPAN, WORD.finditer(text))]
+        tokens = []
         specials, ahead, count = self.special, 0, len(self.special)  # both in order: walk them together (what special_at finds)
         for start, end in map(_SPAN, WORD.finditer(text)):
             while ahead < count and specials[ahead].end <= start:
